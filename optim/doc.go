@@ -1,0 +1,24 @@
+// Package optim holds optbench's network, its benchmark problems and the
+// optimizers that train it.
+//
+// Every optimizer works on the same thing: a feed-forward network whose
+// parameters live in one flat []float64 (see Network for the layout), trained
+// on the full-batch mean squared error of a Problem's data (see MSE). An
+// Optimizer is driven one iteration at a time: Init prepares it at a starting
+// point and evaluates it there, and each Step performs one iteration (a
+// full-batch epoch for gradient methods, one generation for the genetic
+// algorithm), leaving the current best parameters in x and returning their
+// loss. Steps allocate nothing; all randomness comes from the *rand.Rand
+// passed to Init, so one seed gives bit-identical results on any machine.
+//
+// Evaluations are counted by the driver, not by the optimizer: wrap the
+// objective in a Counter before Init.
+//
+// References:
+//
+//	Riedmiller, M., Braun, H.: A direct adaptive method for faster backpropagation
+//	learning: the RPROP algorithm. ICNN 1993, pp. 586–591.
+//	Igel, C., Hüsken, M.: Improving the Rprop learning algorithm. NC 2000.
+//	Eshelman, L. J., Schaffer, J. D.: Real-coded genetic algorithms and
+//	interval-schemata. FOGA 2 (1993) (BLX-α crossover).
+package optim

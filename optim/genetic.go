@@ -1,0 +1,290 @@
+package optim
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// GA is a real-coded genetic algorithm over the flat parameter vector. Each
+// generation keeps the Elite best individuals unchanged (they are not
+// re-evaluated), then fills the rest of the population with children of
+// parents chosen by tournament selection: with probability CrossoverRate two
+// parents are recombined by BLX-α crossover (each gene drawn uniformly from
+// [lo − α·d, hi + α·d], d = hi − lo, Eshelman & Schaffer 1993), otherwise the
+// children are copies of the parents; every gene of a child then mutates with
+// probability MutationRate by adding MutationSigma·N(0, 1). Only children
+// that differ from a parent are evaluated, so the evaluations of a generation
+// are the individuals actually evaluated. The best individual's loss never
+// gets worse from one generation to the next.
+//
+// The first individual of the initial population is the starting point x;
+// the others are drawn uniformly from [-InitRange, InitRange] per gene.
+// The zero value is usable: every zero setting means its default.
+type GA struct {
+	// Population is the number of individuals (≥ 2). If 0, 50 is used.
+	Population int
+	// Elite is the number of best individuals copied unchanged into the next
+	// generation (1 ≤ Elite < Population). If 0, 2 is used.
+	Elite int
+	// Tournament is the tournament size (≥ 1; aspirants are drawn with
+	// replacement, as in DEAP's selTournament). If 0, 3 is used.
+	Tournament int
+	// CrossoverRate is the probability that a pair of parents is recombined,
+	// in [0, 1]. If 0, 0.9 is used; a negative value means no crossover.
+	CrossoverRate float64
+	// Alpha is BLX-α's extension of the parents' interval (≥ 0). If 0, 0.5
+	// is used; a negative value means α = 0 (arithmetic crossover).
+	Alpha float64
+	// MutationRate is the probability that each gene mutates, in [0, 1].
+	// If 0, 0.1 is used; a negative value means no mutation.
+	MutationRate float64
+	// MutationSigma is the standard deviation of the Gaussian mutation
+	// (> 0). If 0, 0.1 is used.
+	MutationSigma float64
+	// InitRange is the half-width of the uniform initial population (> 0).
+	// If 0, 1 is used (the tutorial's [-1, 1]).
+	InitRange float64
+
+	obj                         Objective
+	rnd                         *rand.Rand
+	pop, next                   []float64 // population × dim, row-major
+	fit, nextFit                []float64
+	elite                       []int
+	n, dim, elites, tour        int
+	cx, alpha, mut, sigma, init float64
+	best                        int
+	inited, diverged            bool
+}
+
+var _ Optimizer = (*GA)(nil)
+
+func (ga *GA) resolve() error {
+	defInt := func(v, d int) int {
+		if v == 0 {
+			return d
+		}
+		return v
+	}
+	defF := func(v, d, neg float64) float64 {
+		if v == 0 {
+			return d
+		}
+		if v < 0 {
+			return neg
+		}
+		return v
+	}
+	ga.n = defInt(ga.Population, 50)
+	ga.elites = defInt(ga.Elite, 2)
+	ga.tour = defInt(ga.Tournament, 3)
+	ga.cx = defF(ga.CrossoverRate, 0.9, 0)
+	ga.alpha = defF(ga.Alpha, 0.5, 0)
+	ga.mut = defF(ga.MutationRate, 0.1, 0)
+	ga.sigma = ga.MutationSigma
+	if ga.sigma == 0 {
+		ga.sigma = 0.1
+	}
+	ga.init = ga.InitRange
+	if ga.init == 0 {
+		ga.init = 1
+	}
+	switch {
+	case ga.n < 2 || ga.n > 1<<20:
+		return &SettingError{"ga.population", float64(ga.Population), "an integer in [2, 2^20]"}
+	case ga.elites < 1 || ga.elites >= ga.n:
+		return &SettingError{"ga.elite", float64(ga.Elite), "an integer ≥ 1 and < population"}
+	case ga.tour < 1 || ga.tour > ga.n:
+		return &SettingError{"ga.tournament", float64(ga.Tournament), "an integer in [1, population]"}
+	case math.IsNaN(ga.cx) || ga.cx > 1:
+		return &SettingError{"ga.crossover", ga.CrossoverRate, "a probability in [0, 1]"}
+	case math.IsNaN(ga.alpha) || math.IsInf(ga.alpha, 0):
+		return &SettingError{"ga.alpha", ga.Alpha, "a finite number ≥ 0"}
+	case math.IsNaN(ga.mut) || ga.mut > 1:
+		return &SettingError{"ga.mutation", ga.MutationRate, "a probability in [0, 1]"}
+	case !(ga.sigma > 0) || math.IsInf(ga.sigma, 0):
+		return &SettingError{"ga.sigma", ga.MutationSigma, "a finite number > 0"}
+	case !(ga.init > 0) || math.IsInf(ga.init, 0):
+		return &SettingError{"ga.init-range", ga.InitRange, "a finite number > 0"}
+	}
+	return nil
+}
+
+// Init implements Optimizer. It evaluates the whole initial population.
+func (ga *GA) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) {
+	ga.inited = false
+	if err := ga.resolve(); err != nil {
+		return 0, err
+	}
+	if rnd == nil {
+		return 0, &SettingError{"ga.rand", 0, "a non-nil *rand.Rand"}
+	}
+	d := obj.Dim()
+	if len(x) != d {
+		return 0, &DimError{len(x), d}
+	}
+	ga.obj, ga.rnd, ga.dim = obj, rnd, d
+	ga.pop, ga.next = resize(ga.pop, ga.n*d), resize(ga.next, ga.n*d)
+	ga.fit, ga.nextFit = resize(ga.fit, ga.n), resize(ga.nextFit, ga.n)
+	if cap(ga.elite) < ga.elites {
+		ga.elite = make([]int, ga.elites)
+	}
+	ga.elite = ga.elite[:ga.elites]
+	copy(ga.pop, x)
+	for i := d; i < len(ga.pop); i++ {
+		ga.pop[i] = ga.init * (2*rnd.Float64() - 1)
+	}
+	for k := 0; k < ga.n; k++ {
+		ga.fit[k] = ga.eval(ga.pop[k*d : (k+1)*d])
+	}
+	ga.best = argmin(ga.fit)
+	ga.inited = true
+	ga.diverged = !finite(ga.fit[ga.best])
+	copy(x, ga.pop[ga.best*d:(ga.best+1)*d])
+	if ga.diverged {
+		return ga.fit[ga.best], ErrDiverged
+	}
+	return ga.fit[ga.best], nil
+}
+
+// eval returns the loss of one individual, with non-finite losses (and
+// individuals with non-finite genes) ranked as +Inf, the worst.
+func (ga *GA) eval(ind []float64) float64 {
+	chk := 0.0
+	for _, v := range ind {
+		chk += v * 0
+	}
+	if chk != 0 {
+		return math.Inf(1)
+	}
+	f := ga.obj.Loss(ind)
+	if math.IsNaN(f) {
+		return math.Inf(1)
+	}
+	return f
+}
+
+func argmin(f []float64) int {
+	b := 0
+	for i, v := range f {
+		if v < f[b] {
+			b = i
+		}
+	}
+	return b
+}
+
+// tournament returns the index of the best of ga.tour aspirants drawn with
+// replacement.
+func (ga *GA) tournament() int {
+	w := ga.rnd.IntN(ga.n)
+	for k := 1; k < ga.tour; k++ {
+		if c := ga.rnd.IntN(ga.n); ga.fit[c] < ga.fit[w] {
+			w = c
+		}
+	}
+	return w
+}
+
+// selectElite stores the indices of the ga.elites best individuals in
+// ga.elite, best first (ties broken by lower index).
+func (ga *GA) selectElite() {
+	for e := range ga.elite {
+		b := -1
+	outer:
+		for i, v := range ga.fit {
+			for _, prev := range ga.elite[:e] {
+				if prev == i {
+					continue outer
+				}
+			}
+			if b < 0 || v < ga.fit[b] {
+				b = i
+			}
+		}
+		ga.elite[e] = b
+	}
+}
+
+// mutate applies Gaussian mutation to child and reports whether any gene
+// changed.
+func (ga *GA) mutate(child []float64) bool {
+	changed := false
+	if ga.mut == 0 {
+		return false
+	}
+	for i := range child {
+		if ga.rnd.Float64() < ga.mut {
+			child[i] += ga.sigma * ga.rnd.NormFloat64()
+			changed = true
+		}
+	}
+	return changed
+}
+
+// Step implements Optimizer: one generation.
+func (ga *GA) Step(x []float64) (float64, error) {
+	if !ga.inited {
+		return 0, ErrNotInitialized
+	}
+	d := ga.dim
+	if ga.diverged {
+		return ga.fit[ga.best], ErrDiverged
+	}
+	if len(x) != d {
+		return 0, &DimError{len(x), d}
+	}
+	ga.selectElite()
+	for e, k := range ga.elite {
+		copy(ga.next[e*d:(e+1)*d], ga.pop[k*d:(k+1)*d])
+		ga.nextFit[e] = ga.fit[k]
+	}
+	for c := ga.elites; c < ga.n; c += 2 {
+		p1, p2 := ga.tournament(), ga.tournament()
+		a, b := ga.pop[p1*d:(p1+1)*d], ga.pop[p2*d:(p2+1)*d]
+		c1 := ga.next[c*d : (c+1)*d]
+		var c2 []float64
+		if c+1 < ga.n {
+			c2 = ga.next[(c+1)*d : (c+2)*d]
+		}
+		crossed := ga.cx > 0 && ga.rnd.Float64() < ga.cx
+		if crossed {
+			for i := range c1 {
+				lo, hi := a[i], b[i]
+				if lo > hi {
+					lo, hi = hi, lo
+				}
+				span := hi - lo
+				base, width := lo-ga.alpha*span, (1+2*ga.alpha)*span
+				c1[i] = base + width*ga.rnd.Float64()
+				if c2 != nil {
+					c2[i] = base + width*ga.rnd.Float64()
+				}
+			}
+		} else {
+			copy(c1, a)
+			if c2 != nil {
+				copy(c2, b)
+			}
+		}
+		if ga.mutate(c1) || crossed {
+			ga.nextFit[c] = ga.eval(c1)
+		} else {
+			ga.nextFit[c] = ga.fit[p1]
+		}
+		if c2 != nil {
+			if ga.mutate(c2) || crossed {
+				ga.nextFit[c+1] = ga.eval(c2)
+			} else {
+				ga.nextFit[c+1] = ga.fit[p2]
+			}
+		}
+	}
+	ga.pop, ga.next = ga.next, ga.pop
+	ga.fit, ga.nextFit = ga.nextFit, ga.fit
+	ga.best = argmin(ga.fit)
+	copy(x, ga.pop[ga.best*d:(ga.best+1)*d])
+	return ga.fit[ga.best], nil
+}
+
+// Best returns the loss of the best individual of the current population.
+func (ga *GA) Best() float64 { return ga.fit[ga.best] }

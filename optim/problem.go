@@ -1,0 +1,250 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Problem is a named benchmark task: a network shape and the data it learns.
+type Problem struct {
+	// Name is short, lower-case and stable: it keys results files.
+	Name string
+	// Description is one line saying what the problem is.
+	Description string
+	// Net is the network trained on the problem.
+	Net Network
+	// Data holds the samples.
+	Data Dataset
+	// Classification marks problems with 0/1 targets, for which "every output
+	// on the right side of 0.5" is a target.
+	Classification bool
+	// Optimum is the known minimizer of the loss, or nil when unknown. When
+	// set, the distance of the parameters from it (max-norm) is measured.
+	Optimum []float64
+	// Defaults are per-problem settings that replace the global defaults, in
+	// the command line's "optimizer.setting=value" form, e.g.
+	// "backprop.lr=0.001" where the global default diverges.
+	Defaults []string
+	// Query is an input the tutorial asks about after training (a "new
+	// situation"), with the answer it expects; nil when there is none.
+	Query, QueryAnswer []float64
+}
+
+// Objective returns a fresh loss for the problem. Objectives own workspaces,
+// so each run (and goroutine) needs its own.
+func (p *Problem) Objective() *MSE {
+	m, err := NewMSE(p.Net, p.Data)
+	if err != nil {
+		panic(fmt.Sprintf("optim: built-in problem %q is malformed: %v", p.Name, err))
+	}
+	return m
+}
+
+// Dim returns the number of parameters of the problem's network.
+func (p *Problem) Dim() int { return p.Net.Dim() }
+
+// InitParams fills x with initial parameters drawn uniformly from [-1, 1]
+// (as in the tutorial) using rnd. It panics if len(x) != Dim.
+func (p *Problem) InitParams(x []float64, rnd *rand.Rand) {
+	if len(x) != p.Dim() {
+		panic(badDim)
+	}
+	for i := range x {
+		x[i] = 2*rnd.Float64() - 1
+	}
+}
+
+// ParamError returns the largest absolute difference between x and the
+// problem's known optimum, or NaN when the optimum is unknown.
+func (p *Problem) ParamError(x []float64) float64 {
+	if p.Optimum == nil {
+		return math.NaN()
+	}
+	e := 0.0
+	for i, v := range p.Optimum {
+		d := math.Abs(x[i] - v)
+		if d > e || d != d {
+			e = d
+		}
+	}
+	return e
+}
+
+// Problems returns the built-in problems in a fixed order, freshly built.
+func Problems() []*Problem {
+	return []*Problem{Seed3(), Celsius(), XOR(), Parity4(), Spirals(), LinSep(128, 8, 1)}
+}
+
+// ProblemNames returns the names accepted by LookupProblem.
+func ProblemNames() []string {
+	var names []string
+	for _, p := range Problems() {
+		names = append(names, p.Name)
+	}
+	return append(names, "linsep-NxF")
+}
+
+// LookupProblem returns the built-in problem with the given name. Besides
+// the names of Problems it accepts "linsep-NxF" (e.g. "linsep-1000x20") for a
+// linearly separable problem with N samples and F features.
+func LookupProblem(name string) (*Problem, error) {
+	for _, p := range Problems() {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "linsep-"); ok {
+		ns, fs, ok := strings.Cut(rest, "x")
+		n, err1 := strconv.Atoi(ns)
+		f, err2 := strconv.Atoi(fs)
+		if ok && err1 == nil && err2 == nil && n >= 2 && f >= 1 && n*f <= 1<<24 {
+			return LinSep(n, f, 1), nil
+		}
+		return nil, fmt.Errorf("optim: bad problem %q: want linsep-NxF with N ≥ 2 samples, F ≥ 1 features, N·F ≤ 2^24", name)
+	}
+	names := ProblemNames()
+	sort.Strings(names)
+	return nil, fmt.Errorf("optim: unknown problem %q; known: %s", name, strings.Join(names, ", "))
+}
+
+// Seed3 returns the tutorial's perceptron: 3 inputs, one sigmoid output and
+// no bias (the constant third input acts as one); the output is the first
+// input column.
+func Seed3() *Problem {
+	return &Problem{
+		Name:        "seed3",
+		Description: "the tutorial's perceptron: 3 inputs → 1 sigmoid, no bias; output = first input",
+		Net:         Network{In: 3, Layers: []Layer{{Out: 1, Act: Sigmoid}}},
+		Data: Dataset{N: 4,
+			X: []float64{0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1},
+			Y: []float64{0, 1, 1, 0}},
+		Classification: true,
+		Defaults:       []string{"backprop.lr=2"},
+		Query:          []float64{1, 0, 0},
+		QueryAnswer:    []float64{1},
+	}
+}
+
+// Celsius returns the Celsius→Fahrenheit regression: one linear neuron with
+// bias learns f = 1.8·c + 32 from seven exact pairs. Its optimum is
+// (w, b) = (1.8, 32). The inputs are unscaled: the Hessian of the MSE has
+// eigenvalues of about 1119 and 1.9, so gradient descent diverges above a
+// learning rate of about 2/1119 ≈ 1.8e-3 and the default is 1e-3.
+func Celsius() *Problem {
+	c := []float64{-40, -10, 0, 8, 15, 22, 38}
+	f := make([]float64, len(c))
+	for i, v := range c {
+		f[i] = 1.8*v + 32
+	}
+	return &Problem{
+		Name:        "celsius",
+		Description: "Celsius→Fahrenheit, f = 1.8·c + 32 from 7 exact pairs; 1 linear neuron with bias",
+		Net:         Network{In: 1, Layers: []Layer{{Out: 1, Act: Linear, Bias: true}}},
+		Data:        Dataset{N: len(c), X: c, Y: f},
+		Optimum:     []float64{1.8, 32},
+		Defaults:    []string{"backprop.lr=0.001"},
+		Query:       []float64{100},
+		QueryAnswer: []float64{212},
+	}
+}
+
+// XOR returns exclusive-or with a 2→2→1 sigmoid network with biases.
+func XOR() *Problem {
+	return &Problem{
+		Name:        "xor",
+		Description: "exclusive or: 2 → 2 sigmoid → 1 sigmoid, with biases",
+		Net: Network{In: 2, Layers: []Layer{
+			{Out: 2, Act: Sigmoid, Bias: true}, {Out: 1, Act: Sigmoid, Bias: true}}},
+		Data: Dataset{N: 4,
+			X: []float64{0, 0, 0, 1, 1, 0, 1, 1},
+			Y: []float64{0, 1, 1, 0}},
+		Classification: true,
+	}
+}
+
+// Parity4 returns 4-bit parity over all 16 patterns with a 4→4→1 sigmoid
+// network with biases.
+func Parity4() *Problem {
+	p := &Problem{
+		Name:        "parity4",
+		Description: "4-bit parity, all 16 patterns: 4 → 4 sigmoid → 1 sigmoid, with biases",
+		Net: Network{In: 4, Layers: []Layer{
+			{Out: 4, Act: Sigmoid, Bias: true}, {Out: 1, Act: Sigmoid, Bias: true}}},
+		Data:           Dataset{N: 16},
+		Classification: true,
+	}
+	for n := 0; n < 16; n++ {
+		ones := 0
+		for b := 3; b >= 0; b-- {
+			bit := (n >> b) & 1
+			ones += bit
+			p.Data.X = append(p.Data.X, float64(bit))
+		}
+		p.Data.Y = append(p.Data.Y, float64(ones%2))
+	}
+	return p
+}
+
+// Spirals returns the two-spirals task (Lang & Witbrock 1988): 97 points per
+// spiral, point i at angle φ = iπ/16 and radius r = 6.5·(104−i)/104, spiral
+// one at (r·sin φ, r·cos φ) with target 1 and spiral two at the negated point
+// with target 0. The network is 2 → 20 tanh → 20 tanh → 1 sigmoid with biases
+// (501 parameters), enough to separate the spirals.
+func Spirals() *Problem {
+	p := &Problem{
+		Name:        "spirals",
+		Description: "two spirals (Lang & Witbrock 1988), 194 points: 2 → 20 tanh → 20 tanh → 1 sigmoid",
+		Net: Network{In: 2, Layers: []Layer{
+			{Out: 20, Act: Tanh, Bias: true}, {Out: 20, Act: Tanh, Bias: true}, {Out: 1, Act: Sigmoid, Bias: true}}},
+		Data:           Dataset{N: 194},
+		Classification: true,
+		Defaults:       []string{"backprop.lr=0.2"},
+	}
+	for i := 0; i < 97; i++ {
+		phi := float64(i) * math.Pi / 16
+		r := 6.5 * float64(104-i) / 104
+		x, y := r*math.Sin(phi), r*math.Cos(phi)
+		p.Data.X = append(p.Data.X, x, y, -x, -y)
+		p.Data.Y = append(p.Data.Y, 1, 0)
+	}
+	return p
+}
+
+// LinSep returns a synthetic, linearly separable classification problem of n
+// samples with f features, for scaling measurements. Inputs are uniform in
+// [-1, 1]; the target is 1 when the inputs lie on the positive side of a
+// random hyperplane through the origin. Data are drawn from a PCG stream
+// seeded with seed, so they are identical on every machine. The network is a
+// single sigmoid neuron with bias.
+func LinSep(n, f int, seed uint64) *Problem {
+	rnd := rand.New(rand.NewPCG(seed, 0x6c696e736570))
+	w := make([]float64, f)
+	for i := range w {
+		w[i] = rnd.NormFloat64()
+	}
+	p := &Problem{
+		Name:           fmt.Sprintf("linsep-%dx%d", n, f),
+		Description:    fmt.Sprintf("synthetic linearly separable data, %d samples × %d features: %d → 1 sigmoid with bias", n, f, f),
+		Net:            Network{In: f, Layers: []Layer{{Out: 1, Act: Sigmoid, Bias: true}}},
+		Data:           Dataset{N: n, X: make([]float64, 0, n*f), Y: make([]float64, 0, n)},
+		Classification: true,
+	}
+	for s := 0; s < n; s++ {
+		dot := 0.0
+		for i := 0; i < f; i++ {
+			v := 2*rnd.Float64() - 1
+			p.Data.X = append(p.Data.X, v)
+			dot += v * w[i]
+		}
+		t := 0.0
+		if dot > 0 {
+			t = 1
+		}
+		p.Data.Y = append(p.Data.Y, t)
+	}
+	return p
+}

@@ -1,0 +1,240 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// RpropVariant selects one of the four published Rprop algorithms.
+type RpropVariant int
+
+const (
+	// IRpropMinus is iRprop− (Igel & Hüsken 2000): on a sign change the step
+	// shrinks, the gradient is taken as zero, the weight does not move this
+	// iteration and the next iteration does not adapt the step. It is what
+	// PyTorch's torch.optim.Rprop implements. It is the zero value.
+	IRpropMinus RpropVariant = iota
+	// IRpropPlus is iRprop+ (Igel & Hüsken 2000): like Rprop+, but the
+	// previous weight change is undone only when the loss rose.
+	IRpropPlus
+	// RpropPlus is Rprop+ (Riedmiller & Braun 1993): on a sign change the
+	// step shrinks and the previous weight change is undone (backtracking).
+	RpropPlus
+	// RpropMinus is Rprop− (Riedmiller 1994): steps adapt on sign changes
+	// but the weights always move by −sign(g)·Δ, with no backtracking.
+	RpropMinus
+)
+
+// String returns the variant's name as optbench spells it: "irprop-",
+// "irprop+", "rprop+" or "rprop-".
+func (v RpropVariant) String() string {
+	switch v {
+	case IRpropMinus:
+		return "irprop-"
+	case IRpropPlus:
+		return "irprop+"
+	case RpropPlus:
+		return "rprop+"
+	case RpropMinus:
+		return "rprop-"
+	}
+	return fmt.Sprintf("RpropVariant(%d)", int(v))
+}
+
+// Rprop is resilient backpropagation: every parameter has its own step Δ,
+// which grows by EtaPlus while the gradient keeps its sign and shrinks by
+// EtaMinus when it flips; the parameter moves by Δ against the gradient's
+// sign. The common rule, with p = g(t−1)·g(t):
+//
+//	p > 0: Δ ← min(Δ·η+, Δmax);  p < 0: Δ ← max(Δ·η−, Δmin);  p = 0: Δ unchanged,
+//
+// and Variant fixes what happens on a sign change (see RpropVariant).
+// The zero value is iRprop− with the defaults below.
+//
+//	Riedmiller, M., Braun, H.: A direct adaptive method for faster backpropagation
+//	learning: the RPROP algorithm. ICNN 1993, pp. 586–591.
+//	Igel, C., Hüsken, M.: Improving the Rprop learning algorithm. NC 2000, pp. 115–121.
+type Rprop struct {
+	// Variant selects the algorithm; the zero value is iRprop−.
+	Variant RpropVariant
+	// EtaPlus is the step increase factor (> 1). If EtaPlus is 0, 1.2 is used.
+	EtaPlus float64
+	// EtaMinus is the step decrease factor, in (0, 1). If EtaMinus is 0, 0.5 is used.
+	EtaMinus float64
+	// Delta0 is every parameter's initial step. If Delta0 is 0, 0.1 is used.
+	Delta0 float64
+	// DeltaMax is the largest step. If DeltaMax is 0, 50 is used.
+	DeltaMax float64
+	// DeltaMin is the smallest step. If DeltaMin is 0, 1e-6 is used; a
+	// negative DeltaMin means no lower bound (a step of 0 is allowed).
+	DeltaMin float64
+
+	obj                        Objective
+	grad, prev, step, dw, last []float64
+	ep, em, dmax, dmin         float64
+	loss, lossPrev             float64
+	inited, diverged           bool
+}
+
+var _ Optimizer = (*Rprop)(nil)
+
+func (r *Rprop) resolve() error {
+	name := r.Variant.String()
+	if r.Variant < IRpropMinus || r.Variant > RpropMinus {
+		return fmt.Errorf("optim: unknown Rprop variant %d", int(r.Variant))
+	}
+	def := func(v, d float64) float64 {
+		if v == 0 {
+			return d
+		}
+		return v
+	}
+	r.ep, r.em = def(r.EtaPlus, 1.2), def(r.EtaMinus, 0.5)
+	d0 := def(r.Delta0, 0.1)
+	r.dmax, r.dmin = def(r.DeltaMax, 50), def(r.DeltaMin, 1e-6)
+	if r.dmin < 0 {
+		r.dmin = 0
+	}
+	switch {
+	case !(r.ep > 1) || math.IsInf(r.ep, 0):
+		return &SettingError{name + ".eta+", r.EtaPlus, "a finite number > 1"}
+	case !(r.em > 0 && r.em < 1):
+		return &SettingError{name + ".eta-", r.EtaMinus, "a number in (0, 1)"}
+	case !(r.dmax > 0) || math.IsInf(r.dmax, 0):
+		return &SettingError{name + ".delta-max", r.DeltaMax, "a finite number > 0"}
+	case math.IsNaN(r.DeltaMin) || r.dmin > r.dmax:
+		return &SettingError{name + ".delta-min", r.DeltaMin, "a number ≤ delta-max (negative for none)"}
+	case !(d0 > 0) || d0 > r.dmax || d0 < r.dmin:
+		return &SettingError{name + ".delta0", r.Delta0, "a number > 0 within [delta-min, delta-max]"}
+	}
+	return nil
+}
+
+// Init implements Optimizer.
+func (r *Rprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+	r.inited = false
+	if err := r.resolve(); err != nil {
+		return 0, err
+	}
+	n := obj.Dim()
+	if len(x) != n {
+		return 0, &DimError{len(x), n}
+	}
+	r.obj = obj
+	r.grad, r.prev, r.step = resize(r.grad, n), resize(r.prev, n), resize(r.step, n)
+	r.dw, r.last = resize(r.dw, n), resize(r.last, n)
+	clear(r.prev)
+	clear(r.dw)
+	d0 := r.Delta0
+	if d0 == 0 {
+		d0 = 0.1
+	}
+	for i := range r.step {
+		r.step[i] = d0
+	}
+	r.loss = obj.Grad(r.grad, x)
+	r.lossPrev = math.Inf(1)
+	r.diverged = !finite(r.loss)
+	r.inited = true
+	if r.diverged {
+		return r.loss, ErrDiverged
+	}
+	return r.loss, nil
+}
+
+// Step implements Optimizer.
+func (r *Rprop) Step(x []float64) (float64, error) {
+	if !r.inited {
+		return 0, ErrNotInitialized
+	}
+	if r.diverged {
+		return r.loss, ErrDiverged
+	}
+	n := len(r.grad)
+	if len(x) != n {
+		return 0, &DimError{len(x), n}
+	}
+	copy(r.last, x)
+	g, prev, step, dw := r.grad[:n], r.prev[:n], r.step[:n], r.dw[:n]
+	ep, em, dmax, dmin := r.ep, r.em, r.dmax, r.dmin
+	chk := 0.0
+	switch r.Variant {
+	case IRpropMinus:
+		for i := range x {
+			gi := g[i]
+			if p := prev[i] * gi; p > 0 {
+				step[i] = min(step[i]*ep, dmax)
+			} else if p < 0 {
+				step[i] = max(step[i]*em, dmin)
+				gi = 0
+			}
+			if gi > 0 {
+				x[i] -= step[i]
+			} else if gi < 0 {
+				x[i] += step[i]
+			}
+			prev[i] = gi
+			chk += x[i] * 0
+		}
+	case RpropMinus:
+		for i := range x {
+			gi := g[i]
+			if p := prev[i] * gi; p > 0 {
+				step[i] = min(step[i]*ep, dmax)
+			} else if p < 0 {
+				step[i] = max(step[i]*em, dmin)
+			}
+			if gi > 0 {
+				x[i] -= step[i]
+			} else if gi < 0 {
+				x[i] += step[i]
+			}
+			prev[i] = gi
+			chk += x[i] * 0
+		}
+	case RpropPlus, IRpropPlus:
+		rose := r.Variant == RpropPlus || r.loss > r.lossPrev
+		for i := range x {
+			gi := g[i]
+			p := prev[i] * gi
+			if p < 0 {
+				step[i] = max(step[i]*em, dmin)
+				if rose {
+					x[i] -= dw[i]
+				}
+				dw[i] = 0
+				prev[i] = 0
+			} else {
+				if p > 0 {
+					step[i] = min(step[i]*ep, dmax)
+				}
+				d := 0.0
+				if gi > 0 {
+					d = -step[i]
+				} else if gi < 0 {
+					d = step[i]
+				}
+				dw[i] = d
+				x[i] += d
+				prev[i] = gi
+			}
+			chk += x[i] * 0
+		}
+	}
+	if chk != 0 {
+		return r.fail(x)
+	}
+	loss := r.obj.Grad(r.grad, x)
+	if !finite(loss) {
+		return r.fail(x)
+	}
+	r.lossPrev, r.loss = r.loss, loss
+	return loss, nil
+}
+
+func (r *Rprop) fail(x []float64) (float64, error) {
+	copy(x, r.last)
+	r.diverged = true
+	return r.loss, ErrDiverged
+}
