@@ -34,11 +34,29 @@ func (a Activation) String() string {
 func (a Activation) apply(z float64) float64 {
 	switch a {
 	case Sigmoid:
-		return 1 / (1 + math.Exp(-z))
+		return sigmoid(z)
 	case Tanh:
 		return math.Tanh(z)
 	}
 	return z
+}
+
+// sigmoid returns the logistic function 1/(1+e^{−z}).
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// activate replaces every z[i] by a.apply(z[i]), with the switch on a
+// hoisted out of the loop.
+func activate(a Activation, z []float64) {
+	switch a {
+	case Sigmoid:
+		for i, v := range z {
+			z[i] = sigmoid(v)
+		}
+	case Tanh:
+		for i, v := range z {
+			z[i] = math.Tanh(v)
+		}
+	}
 }
 
 // deriv returns the derivative of the activation expressed through its

@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"math"
 )
 
 // Dataset holds a problem's samples: N rows of inputs X (row-major, N×In)
@@ -19,6 +20,10 @@ type layerPlan struct {
 	w       int // offset of the weights
 	b       int // offset of the biases, or -1
 }
+
+// mseBlock is the largest number of samples Loss and Grad process together,
+// one layer at a time; it bounds the workspaces of large datasets.
+const mseBlock = 64
 
 // MSE is the full-batch mean squared error of a Network on a Dataset,
 //
@@ -39,7 +44,24 @@ type MSE struct {
 	nk     float64     // N·K
 	inDim  int
 	outDim int
+
+	// Workspaces of Loss and Grad, which process the samples in blocks of
+	// up to mseBlock, one layer at a time: per layer, the block's
+	// activations and ∂E/∂z, row-major (sample × neuron).
+	bact, bdelta [][]float64
+	block        int // samples per block: min(N, mseBlock)
+
+	shape mseShape // which specialized Loss and Grad apply
 }
+
+// mseShape selects specialized code for common network shapes.
+type mseShape int
+
+const (
+	shapeGeneral    mseShape = iota // any network: blocks of samples, layer by layer
+	shapePerceptron                 // one layer with one neuron
+	shapeTwoLayer                   // one hidden layer and one output neuron
+)
 
 // NewMSE returns the mean squared error of net on data. It checks that the
 // data's shape matches the network.
@@ -57,6 +79,8 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 		return nil, fmt.Errorf("optim: dataset Y has %d values, want N·Out = %d", len(data.Y), data.N*net.Out())
 	}
 	m := &MSE{net: net, data: data, dim: net.Dim(), inDim: net.In, outDim: net.Out()}
+	block := min(data.N, mseBlock)
+	m.block = block
 	off, in := 0, net.In
 	for _, l := range net.Layers {
 		p := layerPlan{in: in, out: l.Out, act: l.Act, w: off, b: -1}
@@ -68,10 +92,18 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 		m.plan = append(m.plan, p)
 		m.act = append(m.act, make([]float64, l.Out))
 		m.delta = append(m.delta, make([]float64, l.Out))
+		m.bact = append(m.bact, make([]float64, block*l.Out))
+		m.bdelta = append(m.bdelta, make([]float64, block*l.Out))
 		in = l.Out
 	}
 	m.nk = float64(data.N * m.outDim)
 	m.scale = 2 / m.nk
+	switch {
+	case len(m.plan) == 1 && m.outDim == 1:
+		m.shape = shapePerceptron
+	case len(m.plan) == 2 && m.outDim == 1:
+		m.shape = shapeTwoLayer
+	}
 	return m, nil
 }
 
@@ -108,15 +140,91 @@ func (m *MSE) forward(x, input []float64) []float64 {
 	return prev
 }
 
+// forwardBlock computes the activations of every layer for the nb samples
+// whose inputs are the rows of in (nb×In, row-major) into the block
+// workspaces and returns the output layer's activations (nb×Out). Every
+// activation is computed exactly as forward computes it.
+func (m *MSE) forwardBlock(x, in []float64, nb int) []float64 {
+	prev := in
+	for l := range m.plan {
+		p := &m.plan[l]
+		a := m.bact[l][:nb*p.out]
+		w := x[p.w : p.w+p.out*p.in]
+		if p.b >= 0 {
+			affine(a, w, x[p.b:p.b+p.out], prev, p.in, p.out)
+		} else {
+			affine(a, w, nil, prev, p.in, p.out)
+		}
+		activate(p.act, a)
+		prev = a
+	}
+	return prev
+}
+
+// affine stores in z (nb×nout) the weighted sums w·in (+ bias) of the nb
+// input rows in prev (nb×nin): z = 0 + w₀·in₀ + … + w_{nin−1}·in_{nin−1},
+// then + b, in this order, as forward sums.
+func affine(z, w, bias, prev []float64, nin, nout int) {
+	nb := len(z) / nout
+	prev = prev[:nb*nin]
+	w = w[:nout*nin]
+	if nout == 1 {
+		b := 0.0
+		hasBias := bias != nil
+		if hasBias {
+			b = bias[0]
+		}
+		for s := range z {
+			in := prev[s*nin : s*nin+nin]
+			in = in[:len(w)]
+			v := 0.0
+			for i, wi := range w {
+				v += wi * in[i]
+			}
+			if hasBias {
+				v += b
+			}
+			z[s] = v
+		}
+		return
+	}
+	for s := 0; s < nb; s++ {
+		in := prev[s*nin : s*nin+nin]
+		zs := z[s*nout : s*nout+nout]
+		for o := range zs {
+			row := w[o*nin : o*nin+nin]
+			in := in[:len(row)]
+			v := 0.0
+			for i, wi := range row {
+				v += wi * in[i]
+			}
+			if bias != nil {
+				v += bias[o]
+			}
+			zs[o] = v
+		}
+	}
+}
+
 // Loss returns the mean squared error at x. It panics if len(x) != Dim.
 func (m *MSE) Loss(x []float64) float64 {
 	if len(x) != m.dim {
 		panic(badDim)
 	}
+	switch m.shape {
+	case shapePerceptron:
+		return m.lossPerceptron(x)
+	case shapeTwoLayer:
+		return m.lossTwoLayer(x)
+	}
+	n, nin, nout := m.data.N, m.inDim, m.outDim
+	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
 	sum := 0.0
-	for s := 0; s < m.data.N; s++ {
-		out := m.forward(x, m.data.X[s*m.inDim:(s+1)*m.inDim])
-		y := m.data.Y[s*m.outDim : (s+1)*m.outDim]
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		out := m.forwardBlock(x, X[s0*nin:(s0+nb)*nin], nb)
+		y := Y[s0*nout : (s0+nb)*nout]
+		y = y[:len(out)]
 		for k, v := range out {
 			r := v - y[k]
 			sum += r * r
@@ -127,58 +235,454 @@ func (m *MSE) Loss(x []float64) float64 {
 
 // Grad stores ∂E/∂θ at x in grad by backpropagation and returns E(x). It
 // panics if len(x) or len(grad) differs from Dim.
+//
+// The samples are processed in blocks, one layer at a time, but every
+// quantity is computed with the same operations in the same order as a
+// sample-by-sample backpropagation: each gradient entry is 0 plus the
+// per-sample contributions in sample order.
 func (m *MSE) Grad(grad, x []float64) float64 {
 	if len(x) != m.dim || len(grad) != m.dim {
 		panic(badDim)
 	}
-	clear(grad)
-	sum := 0.0
+	switch m.shape {
+	case shapePerceptron:
+		return m.gradPerceptron(grad, x)
+	case shapeTwoLayer:
+		return m.gradTwoLayer(grad, x)
+	}
+	n, nin, nout := m.data.N, m.inDim, m.outDim
+	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
 	last := len(m.plan) - 1
-	for s := 0; s < m.data.N; s++ {
-		input := m.data.X[s*m.inDim : (s+1)*m.inDim]
-		out := m.forward(x, input)
-		y := m.data.Y[s*m.outDim : (s+1)*m.outDim]
-		d := m.delta[last]
-		act := m.plan[last].act
-		for k, v := range out {
-			r := v - y[k]
-			sum += r * r
-			d[k] = m.scale * r * act.deriv(v)
+	scale := m.scale
+	sum := 0.0
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		input := X[s0*nin : (s0+nb)*nin]
+		out := m.forwardBlock(x, input, nb)
+		y := Y[s0*nout : (s0+nb)*nout]
+		d := m.bdelta[last][:len(out)]
+		y = y[:len(out)]
+		switch m.plan[last].act {
+		case Sigmoid:
+			for k, v := range out {
+				r := v - y[k]
+				sum += r * r
+				d[k] = scale * r * (v * (1 - v))
+			}
+		case Tanh:
+			for k, v := range out {
+				r := v - y[k]
+				sum += r * r
+				d[k] = scale * r * (1 - v*v)
+			}
+		default:
+			for k, v := range out {
+				r := v - y[k]
+				sum += r * r
+				d[k] = scale * r * 1
+			}
 		}
+		first := s0 == 0
 		for l := last; l >= 0; l-- {
 			p := &m.plan[l]
-			d := m.delta[l]
+			d := m.bdelta[l][:nb*p.out]
 			prev := input
 			if l > 0 {
-				prev = m.act[l-1]
+				prev = m.bact[l-1][:nb*p.in]
 			}
-			gw := grad[p.w : p.w+p.out*p.in]
-			for o, dv := range d {
-				row := gw[o*p.in : (o+1)*p.in]
-				for i, v := range prev {
-					row[i] += dv * v
-				}
-				if p.b >= 0 {
-					grad[p.b+o] += dv
-				}
+			accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
+			if p.b >= 0 {
+				accumulateBias(grad[p.b:p.b+p.out], d, first)
 			}
 			if l == 0 {
 				break
 			}
-			dp := m.delta[l-1]
-			clear(dp)
-			w := x[p.w : p.w+p.out*p.in]
-			for o, dv := range d {
-				row := w[o*p.in : (o+1)*p.in]
-				for i, v := range row {
-					dp[i] += v * dv
-				}
+			dp := m.bdelta[l-1][:nb*p.in]
+			backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
+			derivMul(m.plan[l-1].act, dp, prev)
+		}
+	}
+	return sum / m.nk
+}
+
+// accumulate adds to the weight gradient gw (nout×nin) the contributions
+// d[s,o]·prev[s,i] of the block's samples in sample order, starting from 0
+// when first is set. It sums four (then two, then one) inputs at a time in
+// registers, each in its own accumulator.
+func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
+	nb := len(d) / nout
+	d = d[:nb*nout]
+	prev = prev[:nb*nin]
+	gw = gw[:nout*nin]
+	for o := 0; o < nout; o++ {
+		row := gw[o*nin : o*nin+nin]
+		i := 0
+		for ; i+4 <= len(row); i += 4 {
+			var g0, g1, g2, g3 float64
+			if !first {
+				g0, g1, g2, g3 = row[i], row[i+1], row[i+2], row[i+3]
 			}
-			pa := m.plan[l-1].act
-			for i, v := range prev {
-				dp[i] *= pa.deriv(v)
+			for s := 0; s < nb; s++ {
+				dv := d[s*nout+o]
+				in := prev[s*nin+i:]
+				in = in[:4]
+				g0 += dv * in[0]
+				g1 += dv * in[1]
+				g2 += dv * in[2]
+				g3 += dv * in[3]
+			}
+			row[i], row[i+1], row[i+2], row[i+3] = g0, g1, g2, g3
+		}
+		if i+2 <= len(row) {
+			var g0, g1 float64
+			if !first {
+				g0, g1 = row[i], row[i+1]
+			}
+			for s := 0; s < nb; s++ {
+				dv := d[s*nout+o]
+				in := prev[s*nin+i:]
+				in = in[:2]
+				g0 += dv * in[0]
+				g1 += dv * in[1]
+			}
+			row[i], row[i+1] = g0, g1
+			i += 2
+		}
+		if i < len(row) {
+			g0 := 0.0
+			if !first {
+				g0 = row[i]
+			}
+			for s := 0; s < nb; s++ {
+				g0 += d[s*nout+o] * prev[s*nin+i]
+			}
+			row[i] = g0
+		}
+	}
+}
+
+// accumulateBias adds to the bias gradient gb the block's d[s,o] in sample
+// order, starting from 0 when first is set.
+func accumulateBias(gb, d []float64, first bool) {
+	nout := len(gb)
+	nb := len(d) / nout
+	d = d[:nb*nout]
+	for o := range gb {
+		g := 0.0
+		if !first {
+			g = gb[o]
+		}
+		for s := 0; s < nb; s++ {
+			g += d[s*nout+o]
+		}
+		gb[o] = g
+	}
+}
+
+// backDelta stores in dp (nb×nin) the back-propagated sums
+// 0 + w[0,i]·d[s,0] + … + w[nout−1,i]·d[s,nout−1].
+func backDelta(dp, d, w []float64, nin, nout int) {
+	nb := len(dp) / nin
+	d = d[:nb*nout]
+	w = w[:nout*nin]
+	for s := 0; s < nb; s++ {
+		ds := d[s*nout : s*nout+nout]
+		dps := dp[s*nin : s*nin+nin]
+		for i := range dps {
+			acc := 0.0
+			for o, dv := range ds {
+				acc += w[o*nin+i] * dv
+			}
+			dps[i] = acc
+		}
+	}
+}
+
+// derivMul multiplies every dp[j] by the derivative of act at the output
+// a[j].
+func derivMul(act Activation, dp, a []float64) {
+	a = a[:len(dp)]
+	switch act {
+	case Sigmoid:
+		for j, v := range a {
+			dp[j] *= v * (1 - v)
+		}
+	case Tanh:
+		for j, v := range a {
+			dp[j] *= 1 - v*v
+		}
+	}
+}
+
+// lossPerceptron is Loss for a single neuron.
+func (m *MSE) lossPerceptron(x []float64) float64 {
+	nin, n := m.inDim, m.data.N
+	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	w := x[:nin]
+	p := &m.plan[0]
+	hasBias, b := p.b >= 0, 0.0
+	if hasBias {
+		b = x[p.b]
+	}
+	act := p.act
+	sum := 0.0
+	for s, ys := range Y {
+		in := X[s*nin : s*nin+nin]
+		in = in[:len(w)]
+		z := 0.0
+		for i, wi := range w {
+			z += wi * in[i]
+		}
+		if hasBias {
+			z += b
+		}
+		var v float64
+		switch act {
+		case Sigmoid:
+			v = sigmoid(z)
+		case Tanh:
+			v = math.Tanh(z)
+		default:
+			v = z
+		}
+		r := v - ys
+		sum += r * r
+	}
+	return sum / m.nk
+}
+
+// gradPerceptron is Grad for a single neuron. Except for a linear neuron,
+// the samples are processed in blocks: first the block's weighted sums, then
+// their activations in one loop (the exponentials of different samples are
+// independent and overlap in the processor), then the residuals and
+// gradient contributions.
+func (m *MSE) gradPerceptron(grad, x []float64) float64 {
+	nin, n := m.inDim, m.data.N
+	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	w, g := x[:nin], grad[:nin]
+	p := &m.plan[0]
+	hasBias, b := p.b >= 0, 0.0
+	if hasBias {
+		b = x[p.b]
+	}
+	act, scale := p.act, m.scale
+	clear(g)
+	sum, gb := 0.0, 0.0
+	if act == Linear {
+		for s, ys := range Y {
+			in := X[s*nin : s*nin+nin]
+			in = in[:len(w)]
+			z := 0.0
+			for i, wi := range w {
+				z += wi * in[i]
+			}
+			if hasBias {
+				z += b
+			}
+			r := z - ys
+			sum += r * r
+			d := scale * r * 1
+			g := g[:len(in)]
+			for i, xi := range in {
+				g[i] += d * xi
+			}
+			gb += d
+		}
+	} else {
+		for s0 := 0; s0 < n; s0 += m.block {
+			nb := min(m.block, n-s0)
+			block := X[s0*nin : (s0+nb)*nin]
+			a := m.bact[0][:nb]
+			for s := range a {
+				in := block[s*nin : s*nin+nin]
+				in = in[:len(w)]
+				z := 0.0
+				for i, wi := range w {
+					z += wi * in[i]
+				}
+				if hasBias {
+					z += b
+				}
+				a[s] = z
+			}
+			activate(act, a)
+			y := Y[s0 : s0+nb]
+			y = y[:len(a)]
+			if nin > 4 {
+				// Store the deltas and sum the gradient in registers.
+				d := m.bdelta[0][:len(a)]
+				for s, v := range a {
+					r := v - y[s]
+					sum += r * r
+					if act == Sigmoid {
+						d[s] = scale * r * (v * (1 - v))
+					} else {
+						d[s] = scale * r * (1 - v*v)
+					}
+				}
+				accumulate(g, d, block, nin, 1, s0 == 0)
+				for _, dv := range d {
+					gb += dv
+				}
+				continue
+			}
+			for s, v := range a {
+				r := v - y[s]
+				sum += r * r
+				var d float64
+				if act == Sigmoid {
+					d = scale * r * (v * (1 - v))
+				} else {
+					d = scale * r * (1 - v*v)
+				}
+				in := block[s*nin : s*nin+nin]
+				in = in[:len(g)]
+				for i, xi := range in {
+					g[i] += d * xi
+				}
+				gb += d
 			}
 		}
+	}
+	if hasBias {
+		grad[p.b] = gb
+	}
+	return sum / m.nk
+}
+
+// lossTwoLayer is Loss for a hidden layer and one output neuron.
+func (m *MSE) lossTwoLayer(x []float64) float64 {
+	p1, p2 := &m.plan[0], &m.plan[1]
+	nin, nh, n := p1.in, p1.out, m.data.N
+	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	w1, w2 := x[p1.w:p1.w+nh*nin], x[p2.w:p2.w+nh]
+	var b1 []float64
+	if p1.b >= 0 {
+		b1 = x[p1.b : p1.b+nh]
+	}
+	has2, b2 := p2.b >= 0, 0.0
+	if has2 {
+		b2 = x[p2.b]
+	}
+	a1, a2 := p1.act, p2.act
+	sum := 0.0
+	for s, ys := range Y {
+		in := X[s*nin : s*nin+nin]
+		z2 := 0.0
+		for o, wo := range w2 {
+			row := w1[o*nin : o*nin+nin]
+			in := in[:len(row)]
+			z := 0.0
+			for i, wi := range row {
+				z += wi * in[i]
+			}
+			if b1 != nil {
+				z += b1[o]
+			}
+			switch a1 {
+			case Sigmoid:
+				z = sigmoid(z)
+			case Tanh:
+				z = math.Tanh(z)
+			}
+			z2 += wo * z
+		}
+		if has2 {
+			z2 += b2
+		}
+		switch a2 {
+		case Sigmoid:
+			z2 = sigmoid(z2)
+		case Tanh:
+			z2 = math.Tanh(z2)
+		}
+		r := z2 - ys
+		sum += r * r
+	}
+	return sum / m.nk
+}
+
+// gradTwoLayer is Grad for a hidden layer and one output neuron.
+func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
+	p1, p2 := &m.plan[0], &m.plan[1]
+	nin, nh, n := p1.in, p1.out, m.data.N
+	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	w1, w2 := x[p1.w:p1.w+nh*nin], x[p2.w:p2.w+nh]
+	g1, g2 := grad[p1.w:p1.w+nh*nin], grad[p2.w:p2.w+nh]
+	var b1, gb1 []float64
+	if p1.b >= 0 {
+		b1, gb1 = x[p1.b:p1.b+nh], grad[p1.b:p1.b+nh]
+	}
+	has2, b2 := p2.b >= 0, 0.0
+	if has2 {
+		b2 = x[p2.b]
+	}
+	h := m.act[0][:nh]
+	w2, g2 = w2[:len(h)], g2[:len(h)]
+	a1, a2, scale := p1.act, p2.act, m.scale
+	clear(grad)
+	sum, gb2 := 0.0, 0.0
+	for s, ys := range Y {
+		in := X[s*nin : s*nin+nin]
+		z2 := 0.0
+		for o := range h {
+			row := w1[o*nin : o*nin+nin]
+			in := in[:len(row)]
+			z := 0.0
+			for i, wi := range row {
+				z += wi * in[i]
+			}
+			if b1 != nil {
+				z += b1[o]
+			}
+			switch a1 {
+			case Sigmoid:
+				z = sigmoid(z)
+			case Tanh:
+				z = math.Tanh(z)
+			}
+			h[o] = z
+			z2 += w2[o] * z
+		}
+		if has2 {
+			z2 += b2
+		}
+		var v, dv float64
+		switch a2 {
+		case Sigmoid:
+			v = sigmoid(z2)
+			dv = v * (1 - v)
+		case Tanh:
+			v = math.Tanh(z2)
+			dv = 1 - v*v
+		default:
+			v, dv = z2, 1
+		}
+		r := v - ys
+		sum += r * r
+		d := scale * r * dv
+		gb2 += d
+		for o, hv := range h {
+			g2[o] += d * hv
+			dp := 0 + w2[o]*d
+			switch a1 {
+			case Sigmoid:
+				dp *= hv * (1 - hv)
+			case Tanh:
+				dp *= 1 - hv*hv
+			}
+			row := g1[o*nin : o*nin+nin]
+			in := in[:len(row)]
+			for i, xi := range in {
+				row[i] += dp * xi
+			}
+			if gb1 != nil {
+				gb1[o] += dp
+			}
+		}
+	}
+	if has2 {
+		grad[p2.b] = gb2
 	}
 	return sum / m.nk
 }

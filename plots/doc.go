@@ -2,7 +2,7 @@
 //
 // Every builder takes plain input structs defined here (no dependency on
 // other optbench packages) and returns a *plot.Plot that the caller saves
-// with [Save] (PNG, SVG or PDF, chosen by the file extension), plus a [Note]
+// with [Save] (PNG or SVG, chosen by the file extension), plus a [Note]
 // that says what could not be drawn.
 //
 // Design rules shared by all builders:

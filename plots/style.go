@@ -3,6 +3,7 @@ package plots
 import (
 	"hash/fnv"
 	"image/color"
+	"math"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -46,9 +47,9 @@ var known = map[string]Look{
 	"rprop-":   {Color: BluishGreen, Shape: draw.PyramidGlyph{}},
 	"irprop+":  {Color: Blue, Shape: DiamondGlyph{}},
 	"irprop-":  {Color: Vermillion, Shape: InvertedPyramidGlyph{}},
-	"ga":       {Color: ReddishPurple, Shape: draw.CrossGlyph{}},
-	"adam":     {Color: Black, Shape: draw.PlusGlyph{}},
-	"momentum": {Color: Yellow, Shape: draw.RingGlyph{}},
+	"ga":       {Color: ReddishPurple, Shape: BoldCrossGlyph{}},
+	"adam":     {Color: Black, Shape: BoldPlusGlyph{}},
+	"momentum": {Color: Yellow, Shape: BoldRingGlyph{}},
 }
 
 // Slots for names Style does not know: every colour but yellow, every shape,
@@ -58,7 +59,7 @@ var (
 	hashColors = []color.NRGBA{Orange, SkyBlue, BluishGreen, Blue, Vermillion, ReddishPurple, Black}
 	hashShapes = []draw.GlyphDrawer{
 		draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, DiamondGlyph{},
-		InvertedPyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{},
+		InvertedPyramidGlyph{}, BoldCrossGlyph{}, BoldPlusGlyph{}, BoldRingGlyph{},
 	}
 	hashDashes = [][]vg.Length{
 		{vg.Points(5), vg.Points(2.5)},
@@ -126,4 +127,60 @@ func darken(c color.NRGBA, f float64) color.NRGBA {
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA {
 	c.A = a
 	return c
+}
+
+// boldStroke is the stroke width of line-drawn markers: proportional to the
+// radius so that they weigh about as much as the filled ones.
+func boldStroke(r vg.Length) vg.Length { return max(vg.Points(1.2), r*0.4) }
+
+// BoldCrossGlyph is an × marker drawn with a stroke heavy enough to read
+// next to filled markers (draw.CrossGlyph uses a hairline).
+type BoldCrossGlyph struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (BoldCrossGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: boldStroke(sty.Radius)})
+	r := sty.Radius * 0.9
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+	c.Stroke(p)
+}
+
+// BoldPlusGlyph is a + marker with a heavy stroke.
+type BoldPlusGlyph struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (BoldPlusGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: boldStroke(sty.Radius)})
+	r := sty.Radius * 1.2
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X, Y: pt.Y + r})
+	p.Line(vg.Point{X: pt.X, Y: pt.Y - r})
+	p.Move(vg.Point{X: pt.X - r, Y: pt.Y})
+	p.Line(vg.Point{X: pt.X + r, Y: pt.Y})
+	c.Stroke(p)
+}
+
+// BoldRingGlyph is an open circle with a heavy stroke.
+type BoldRingGlyph struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (BoldRingGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	w := boldStroke(sty.Radius) * 0.8
+	ringGlyph{width: w}.DrawGlyph(c, draw.GlyphStyle{Color: sty.Color, Radius: sty.Radius - w/2}, pt)
+}
+
+// ringGlyph is a hollow circle with a given stroke width.
+type ringGlyph struct{ width vg.Length }
+
+func (g ringGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: g.width})
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	p.Close()
+	c.Stroke(p)
 }

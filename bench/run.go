@@ -1,0 +1,214 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/optbench/optbench/optim"
+)
+
+// Status is how a run ended.
+type Status string
+
+const (
+	// StatusTarget means the run reached every target of its problem.
+	StatusTarget Status = "target"
+	// StatusBudget means the run used its whole iteration budget.
+	StatusBudget Status = "budget"
+	// StatusPlateau means the best loss stopped improving in float64 for a
+	// long stretch (see Config.PlateauMin); the rest of the trajectory is
+	// taken to be the floor.
+	StatusPlateau Status = "plateau"
+	// StatusDiverged means the loss or the parameters stopped being finite.
+	StatusDiverged Status = "diverged"
+)
+
+// Hit is the first time a run reached a target. Iter is -1 when the target
+// was not reached or does not apply.
+type Hit struct {
+	Iter, Evals int
+	Seconds     float64
+}
+
+// Point is one checkpoint of a run's trajectory.
+type Point struct {
+	Iter      int     // iterations done
+	Evals     int     // loss evaluations so far (a gradient evaluation counts as one too)
+	GradEvals int     // gradient evaluations so far
+	Seconds   float64 // elapsed seconds since the start of Init
+	Loss      float64 // the loss at the current parameters
+	Best      float64 // the best loss so far
+	ParamErr  float64 // max-norm distance from the known optimum, NaN if unknown
+}
+
+// Record is the outcome of one run.
+type Record struct {
+	Problem   string
+	Optimizer string
+	Settings  string // canonical settings
+	Seed      uint64
+	Budget    int
+	Status    Status
+	Iters     int
+	Evals     int
+	GradEvals int
+	Seconds   float64
+	FinalLoss float64 // +Inf for a diverged run
+	BestLoss  float64
+	Floor     float64 // the precision floor of a plateau, NaN otherwise
+	FloorIter int     // the iteration the floor began at, -1 otherwise
+	ParamErr  float64 // final distance from the optimum, NaN if unknown
+	Hits      []Hit   // one per AllTargets()
+	Trace     []Point
+}
+
+// key identifies a run within an experiment.
+func (r *Record) key() runKey { return runKey{r.Problem, r.Optimizer, r.Seed} }
+
+type runKey struct {
+	problem, optimizer string
+	seed               uint64
+}
+
+// relImprove is the relative decrease of the best loss that counts as an
+// improvement for plateau detection: a few ulps, so summation jitter does
+// not count.
+const relImprove = 1e-15
+
+// Execute performs one run to its budget (or its end) and returns its
+// record. Divergence is a status, not an error; the only errors are the
+// context's, when the run was abandoned.
+func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
+	cfg = cfg.withDefaults()
+	p := t.Problem
+	mse := p.Objective()
+	obj := &optim.Counter{Objective: mse}
+	x := make([]float64, p.Dim())
+	p.InitParams(x, rand.New(rand.NewPCG(t.Seed, stream("init", p.Name))))
+	opt, err := t.Method.New(t.Settings)
+	if err != nil {
+		return nil, err
+	}
+	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
+
+	targets := AllTargets()
+	rec := &Record{Problem: p.Name, Optimizer: t.Method.Name, Settings: t.Canonical, Seed: t.Seed,
+		Budget: t.Budget, Floor: math.NaN(), FloorIter: -1, Hits: make([]Hit, len(targets))}
+	for i := range rec.Hits {
+		rec.Hits[i].Iter = -1
+	}
+	var lossIdx []int
+	paramIdx, classIdx := -1, -1
+	for i, tg := range targets {
+		if !tg.Applies(p) {
+			continue
+		}
+		switch tg.Kind {
+		case LossTarget:
+			lossIdx = append(lossIdx, i)
+		case ParamTarget:
+			paramIdx = i
+		case ClassTarget:
+			classIdx = i
+		}
+	}
+	pending := len(lossIdx)
+	if paramIdx >= 0 {
+		pending++
+	}
+	if classIdx >= 0 {
+		pending++
+	}
+	// Every squared residual is below 0.25 when the loss is below this, so
+	// every output is then on the right side of 0.5; a loss of 0.25 or more
+	// rules that out. Between the two, Classified decides.
+	classSure := 0.25 / float64(p.Data.N*p.Net.Out())
+	cps := Checkpoints(t.Budget)
+	ci := 0
+
+	start := time.Now()
+	loss, err := opt.Init(obj, x, rnd)
+	it := 0
+	best := loss
+	ref, tImp := loss, 0
+	li := 0
+	hit := func(i int) {
+		rec.Hits[i] = Hit{Iter: it, Evals: obj.LossEvals, Seconds: time.Since(start).Seconds()}
+		pending--
+	}
+	check := func() {
+		for li < len(lossIdx) && loss <= targets[lossIdx[li]].Value {
+			hit(lossIdx[li])
+			li++
+		}
+		if paramIdx >= 0 && rec.Hits[paramIdx].Iter < 0 && p.ParamError(x) <= ParamTolerance {
+			hit(paramIdx)
+		}
+		if classIdx >= 0 && rec.Hits[classIdx].Iter < 0 && loss < 0.25 && (loss < classSure || mse.Classified(x)) {
+			hit(classIdx)
+		}
+	}
+	point := func() {
+		rec.Trace = append(rec.Trace, Point{Iter: it, Evals: obj.LossEvals, GradEvals: obj.GradEvals,
+			Seconds: time.Since(start).Seconds(), Loss: loss, Best: best, ParamErr: p.ParamError(x)})
+	}
+	if err != nil {
+		rec.Status = StatusDiverged
+	} else {
+		check()
+	}
+	for rec.Status == "" && it < t.Budget {
+		if it&1023 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		loss, err = opt.Step(x)
+		it++
+		if err != nil {
+			if !errors.Is(err, optim.ErrDiverged) {
+				return nil, err
+			}
+			rec.Status = StatusDiverged
+			loss = math.Inf(1)
+			break
+		}
+		if loss < best {
+			best = loss
+			if loss < ref*(1-relImprove) {
+				ref, tImp = loss, it
+			}
+		}
+		if pending > 0 {
+			check()
+			if pending == 0 && !cfg.KeepGoing {
+				rec.Status = StatusTarget
+				break
+			}
+		}
+		if it == cps[ci] {
+			point()
+			ci++
+		}
+		if t.EvalBudget > 0 && obj.LossEvals >= t.EvalBudget {
+			break
+		}
+		if cfg.PlateauMin > 0 && it-tImp >= max(cfg.PlateauMin, tImp) {
+			rec.Status = StatusPlateau
+			rec.Floor, rec.FloorIter = ref, tImp
+		}
+	}
+	if rec.Status == "" {
+		rec.Status = StatusBudget
+	}
+	if len(rec.Trace) == 0 || rec.Trace[len(rec.Trace)-1].Iter != it {
+		point()
+	}
+	rec.Iters = it
+	rec.Evals, rec.GradEvals = obj.LossEvals, obj.GradEvals
+	rec.Seconds = time.Since(start).Seconds()
+	rec.FinalLoss, rec.BestLoss = loss, best
+	rec.ParamErr = p.ParamError(x)
+	return rec, nil
+}

@@ -1,0 +1,436 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/optbench/optbench/optim"
+)
+
+// Confidence is the level of every interval in the summaries.
+const Confidence = 0.95
+
+// bootstrapReps is the number of bootstrap replicates for ERT intervals.
+const bootstrapReps = 1000
+
+// Group is the runs of one optimizer on one problem, in seed order.
+type Group struct {
+	Problem   string
+	Optimizer string
+	Runs      []*Record
+}
+
+// Groups splits recs by (problem, optimizer), keeping first-seen order and
+// sorting each group's runs by seed.
+func Groups(recs []*Record) []*Group {
+	var out []*Group
+	idx := map[[2]string]*Group{}
+	for _, r := range recs {
+		k := [2]string{r.Problem, r.Optimizer}
+		g := idx[k]
+		if g == nil {
+			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer}
+			idx[k] = g
+			out = append(out, g)
+		}
+		g.Runs = append(g.Runs, r)
+	}
+	for _, g := range out {
+		sort.Slice(g.Runs, func(a, b int) bool { return g.Runs[a].Seed < g.Runs[b].Seed })
+	}
+	return out
+}
+
+// At returns the run's state after iteration c: the last checkpoint at or
+// before c. A run that ended before c (target, plateau, divergence) keeps its
+// final state, so later checkpoints show its floor.
+func (r *Record) At(c int) Point {
+	p := Point{Loss: math.NaN(), Best: math.NaN(), ParamErr: math.NaN()}
+	for _, q := range r.Trace {
+		if q.Iter > c {
+			break
+		}
+		p = q
+	}
+	return p
+}
+
+// reachedBy reports whether r reached target i by iteration c, and the
+// evaluations it had spent then (at the hit, or at min(c, end)).
+func (r *Record) reachedBy(i, c int) (bool, float64) {
+	if h := r.Hits[i]; h.Iter >= 0 && h.Iter <= c {
+		return true, float64(h.Evals)
+	}
+	return false, float64(r.At(c).Evals)
+}
+
+// Ladder returns the checkpoints shared by a group: those of its largest
+// budget.
+func (g *Group) Ladder() []int {
+	b := 0
+	for _, r := range g.Runs {
+		b = max(b, r.Budget)
+	}
+	return Checkpoints(b)
+}
+
+// applicable returns the indices of AllTargets that apply to problem name.
+func applicable(name string) []bool {
+	p, err := optim.LookupProblem(name)
+	ts := AllTargets()
+	ok := make([]bool, len(ts))
+	for i, t := range ts {
+		ok[i] = err == nil && t.Applies(p)
+	}
+	return ok
+}
+
+func column(runs []*Record, f func(*Record) float64) []float64 {
+	v := make([]float64, len(runs))
+	for i, r := range runs {
+		v[i] = f(r)
+	}
+	return v
+}
+
+func finiteOnly(xs []float64) []float64 {
+	var out []float64
+	for _, v := range xs {
+		if !math.IsNaN(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// SummaryHeader returns the columns of summary.csv.
+func SummaryHeader() []string {
+	h := []string{"problem", "optimizer", "iteration", "runs", "loss_median", "loss_q1", "loss_q3",
+		"loss_ci_lo", "loss_ci_hi", "best_median", "best_q1", "best_q3", "evals_median", "seconds_median",
+		"param_error_median"}
+	for _, t := range AllTargets() {
+		n := t.Name
+		h = append(h, "success_"+n, "success_"+n+"_lo", "success_"+n+"_hi", "ert_"+n, "ert_"+n+"_lo", "ert_"+n+"_hi")
+	}
+	return h
+}
+
+// TargetsHeader returns the columns of targets.csv.
+func TargetsHeader() []string {
+	return []string{"problem", "optimizer", "target", "runs", "successes", "success_rate", "success_lo",
+		"success_hi", "iters_median", "evals_median", "seconds_median", "ert", "ert_lo", "ert_hi"}
+}
+
+// CompareHeader returns the columns of compare.csv.
+func CompareHeader() []string {
+	return []string{"problem", "metric", "optimizer_a", "optimizer_b", "n_a", "n_b", "median_a", "median_b",
+		"mannwhitney_p", "mannwhitney_p_holm", "a12", "pairs", "wilcoxon_p", "wilcoxon_p_holm"}
+}
+
+func seedFor(parts ...string) *rand.Rand {
+	return rand.New(rand.NewPCG(0x5eed, stream(parts...)))
+}
+
+// summaryRows computes summary.csv rows for one group.
+func summaryRows(g *Group) [][]string {
+	ok := applicable(g.Problem)
+	ts := AllTargets()
+	n := len(g.Runs)
+	var rows [][]string
+	for _, c := range g.Ladder() {
+		pts := make([]Point, n)
+		for i, r := range g.Runs {
+			pts[i] = r.At(c)
+		}
+		loss := make([]float64, n)
+		best := make([]float64, n)
+		evals := make([]float64, n)
+		secs := make([]float64, n)
+		perr := make([]float64, n)
+		for i, p := range pts {
+			loss[i], best[i], evals[i], secs[i], perr[i] = p.Loss, p.Best, float64(p.Evals), p.Seconds, p.ParamErr
+		}
+		lq1, lm, lq3 := Quartiles(finiteOnly(loss))
+		clo, chi, cok := MedianCI(finiteOnly(loss), Confidence)
+		if !cok {
+			clo, chi = math.NaN(), math.NaN()
+		}
+		bq1, bm, bq3 := Quartiles(finiteOnly(best))
+		_, em, _ := Quartiles(evals)
+		_, sm, _ := Quartiles(secs)
+		_, pm, _ := Quartiles(finiteOnly(perr))
+		row := []string{g.Problem, g.Optimizer, strconv.Itoa(c), strconv.Itoa(n), fmtFloat(lm), fmtFloat(lq1),
+			fmtFloat(lq3), fmtFloat(clo), fmtFloat(chi), fmtFloat(bm), fmtFloat(bq1), fmtFloat(bq3),
+			fmtFloat(em), fmtFloat(sm), fmtFloat(pm)}
+		for ti, t := range ts {
+			if !ok[ti] {
+				row = append(row, "", "", "", "", "", "")
+				continue
+			}
+			succ := make([]bool, n)
+			cost := make([]float64, n)
+			k := 0
+			for i, r := range g.Runs {
+				succ[i], cost[i] = r.reachedBy(ti, c)
+				if succ[i] {
+					k++
+				}
+			}
+			lo, hi := Wilson(k, n, Confidence)
+			ert := ERT(cost, succ)
+			elo, ehi := ERTBootstrap(cost, succ, seedFor(g.Problem, g.Optimizer, strconv.Itoa(c), t.Name),
+				bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
+			row = append(row, fmtFloat(float64(k)/float64(n)), fmtFloat(lo), fmtFloat(hi), fmtFloat(ert),
+				fmtFloat(elo), fmtFloat(ehi))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// TargetStat summarizes one optimizer's runs on one problem for one target
+// at the end of the budget.
+type TargetStat struct {
+	Problem, Optimizer, Target string
+	Runs, Successes            int
+	Rate, Lo, Hi               float64 // success rate with its Wilson interval
+	ItersMedian, EvalsMedian   float64 // medians over successful runs, NaN if none
+	SecondsMedian              float64
+	ERT, ERTLo, ERTHi          float64 // COCO aRT in evaluations, with bootstrap interval
+}
+
+// TargetStats computes TargetStat for every applicable target of g.
+func TargetStats(g *Group) []TargetStat {
+	ok := applicable(g.Problem)
+	var out []TargetStat
+	ladder := g.Ladder()
+	end := ladder[len(ladder)-1]
+	for ti, t := range AllTargets() {
+		if !ok[ti] {
+			continue
+		}
+		n := len(g.Runs)
+		succ := make([]bool, n)
+		cost := make([]float64, n)
+		var its, evs, secs []float64
+		k := 0
+		for i, r := range g.Runs {
+			succ[i], cost[i] = r.reachedBy(ti, end)
+			if succ[i] {
+				k++
+				its = append(its, float64(r.Hits[ti].Iter))
+				evs = append(evs, float64(r.Hits[ti].Evals))
+				secs = append(secs, r.Hits[ti].Seconds)
+			}
+		}
+		s := TargetStat{Problem: g.Problem, Optimizer: g.Optimizer, Target: t.Name, Runs: n, Successes: k,
+			Rate: float64(k) / float64(n)}
+		s.Lo, s.Hi = Wilson(k, n, Confidence)
+		_, s.ItersMedian, _ = Quartiles(its)
+		_, s.EvalsMedian, _ = Quartiles(evs)
+		_, s.SecondsMedian, _ = Quartiles(secs)
+		s.ERT = ERT(cost, succ)
+		s.ERTLo, s.ERTHi = ERTBootstrap(cost, succ, seedFor(g.Problem, g.Optimizer, "end", t.Name),
+			bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
+		out = append(out, s)
+	}
+	return out
+}
+
+// Comparison is one row of compare.csv: two optimizers on one problem and
+// one metric (lower is better).
+type Comparison struct {
+	Problem, Metric, A, B string
+	NA, NB                int
+	MedianA, MedianB      float64
+	P, PHolm              float64 // Mann–Whitney U, two-sided
+	A12                   float64 // Vargha–Delaney A12 = P(a > b) + ½P(a = b); < 0.5 means a tends lower
+	Pairs                 int     // runs paired by seed
+	PW, PWHolm            float64 // Wilcoxon signed-rank on the pairs, two-sided
+}
+
+// failed stands in for "never reached" in rank tests: larger than any
+// count, and equal to itself so that two failures tie.
+const failed = math.MaxFloat64 / 4
+
+// Compare runs the pairwise tests of every two optimizers on each problem,
+// on the final loss and on the evaluations to each applicable target
+// (failures rank last), with Holm's correction across the pairs of one
+// problem and metric.
+func Compare(groups []*Group) []Comparison {
+	byProblem := map[string][]*Group{}
+	var problems []string
+	for _, g := range groups {
+		if _, ok := byProblem[g.Problem]; !ok {
+			problems = append(problems, g.Problem)
+		}
+		byProblem[g.Problem] = append(byProblem[g.Problem], g)
+	}
+	var out []Comparison
+	for _, prob := range problems {
+		gs := byProblem[prob]
+		ok := applicable(prob)
+		metrics := []string{"final_loss"}
+		for ti, t := range AllTargets() {
+			if ok[ti] {
+				metrics = append(metrics, "evals_to_"+t.Name)
+			}
+		}
+		for mi, metric := range metrics {
+			value := func(r *Record) float64 {
+				if mi == 0 {
+					if math.IsNaN(r.FinalLoss) || math.IsInf(r.FinalLoss, 1) {
+						return failed
+					}
+					return r.FinalLoss
+				}
+				ti := indexOfTarget(strings.TrimPrefix(metric, "evals_to_"))
+				if h := r.Hits[ti]; h.Iter >= 0 {
+					return float64(h.Evals)
+				}
+				return failed
+			}
+			var rows []Comparison
+			anyReached := false
+			for a := 0; a < len(gs); a++ {
+				for b := a + 1; b < len(gs); b++ {
+					xa, xb := column(gs[a].Runs, value), column(gs[b].Runs, value)
+					for _, v := range append(append([]float64(nil), xa...), xb...) {
+						if v != failed {
+							anyReached = true
+						}
+					}
+					c := Comparison{Problem: prob, Metric: metric, A: gs[a].Optimizer, B: gs[b].Optimizer,
+						NA: len(xa), NB: len(xb), PW: math.NaN()}
+					_, c.MedianA, _ = Quartiles(xa)
+					_, c.MedianB, _ = Quartiles(xb)
+					var err error
+					if c.P, err = MannWhitney(xa, xb); err != nil {
+						c.P = math.NaN()
+					}
+					c.A12 = A12(xa, xb)
+					pa, pb := paired(gs[a].Runs, gs[b].Runs, value)
+					c.Pairs = len(pa)
+					if len(pa) > 0 {
+						if c.PW, err = WilcoxonSignedRank(pa, pb); err != nil {
+							c.PW = math.NaN()
+						}
+					}
+					rows = append(rows, c)
+				}
+			}
+			if !anyReached {
+				continue
+			}
+			ps, pws := make([]float64, len(rows)), make([]float64, len(rows))
+			for i, c := range rows {
+				ps[i], pws[i] = c.P, c.PW
+			}
+			h, hw := Holm(ps), Holm(pws)
+			for i := range rows {
+				rows[i].PHolm, rows[i].PWHolm = h[i], hw[i]
+			}
+			out = append(out, rows...)
+		}
+	}
+	return out
+}
+
+func indexOfTarget(name string) int {
+	for i, t := range AllTargets() {
+		if t.Name == name {
+			return i
+		}
+	}
+	panic("bench: unknown target " + name)
+}
+
+// paired returns the values of the runs of a and b that share a seed.
+func paired(a, b []*Record, value func(*Record) float64) (xa, xb []float64) {
+	bySeed := map[uint64]*Record{}
+	for _, r := range b {
+		bySeed[r.Seed] = r
+	}
+	for _, r := range a {
+		if s, ok := bySeed[r.Seed]; ok {
+			xa = append(xa, value(r))
+			xb = append(xb, value(s))
+		}
+	}
+	return xa, xb
+}
+
+func fmtMetric(metric string, v float64) string {
+	if v == failed {
+		return "+Inf"
+	}
+	return fmtFloat(v)
+}
+
+// WriteSummaries writes summary.csv, targets.csv, compare.csv and
+// results.bench for recs into dir, atomically.
+func WriteSummaries(dir string, cfg Config, recs []*Record) error {
+	groups := Groups(recs)
+	var sum, tgt, cmp [][]string
+	for _, g := range groups {
+		sum = append(sum, summaryRows(g)...)
+		for _, s := range TargetStats(g) {
+			tgt = append(tgt, []string{s.Problem, s.Optimizer, s.Target, strconv.Itoa(s.Runs),
+				strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo), fmtFloat(s.Hi),
+				fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.SecondsMedian),
+				fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi)})
+		}
+	}
+	for _, c := range Compare(groups) {
+		cmp = append(cmp, []string{c.Problem, c.Metric, c.A, c.B, strconv.Itoa(c.NA), strconv.Itoa(c.NB),
+			fmtMetric(c.Metric, c.MedianA), fmtMetric(c.Metric, c.MedianB), fmtFloat(c.P), fmtFloat(c.PHolm),
+			fmtFloat(c.A12), strconv.Itoa(c.Pairs), fmtFloat(c.PW), fmtFloat(c.PWHolm)})
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{SummaryFile, encodeCSV(SummaryHeader(), sum)},
+		{TargetsFile, encodeCSV(TargetsHeader(), tgt)},
+		{CompareFile, encodeCSV(CompareHeader(), cmp)},
+		{BenchFile, benchfmt(cfg, recs)},
+	}
+	for _, f := range files {
+		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchfmt renders each run's final figures in the Go benchmark format,
+// one line per run (seeds are the repetitions), so that
+// `benchstat -col /optimizer results.bench` compares optimizers.
+func benchfmt(cfg Config, recs []*Record) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "goos: %s\ngoarch: %s\ncpu: %s\npkg: github.com/optbench/optbench\n", runtime.GOOS, runtime.GOARCH, cpuModel())
+	fmt.Fprintf(&b, "optbench-config: %.12s\n", cfg.Hash())
+	for _, u := range []string{"final-loss", "best-loss", "evals"} {
+		fmt.Fprintf(&b, "Unit %s better=lower assume=exact\n", u)
+	}
+	for _, r := range recs {
+		ns := 0.0
+		if r.Iters > 0 {
+			ns = r.Seconds * 1e9 / float64(r.Iters)
+		}
+		final := r.FinalLoss
+		if math.IsInf(final, 0) || math.IsNaN(final) {
+			final = math.MaxFloat64
+		}
+		fmt.Fprintf(&b, "BenchmarkTrain/problem=%s/optimizer=%s %d %.6g ns/op %.17g final-loss %.17g best-loss %d evals\n",
+			r.Problem, r.Optimizer, max(r.Iters, 1), ns, final, r.BestLoss, r.Evals)
+	}
+	return b.Bytes()
+}
