@@ -1,0 +1,381 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/plots"
+)
+
+// chart is one drawn figure with its caption.
+type chart struct {
+	File    string // file name within the folder, PNG
+	Title   string
+	Caption string
+}
+
+// Chart sizes: legible when pasted into notes at column width.
+const (
+	chartW = 16 * vg.Centimeter
+	chartH = 10 * vg.Centimeter
+)
+
+// save writes p as PNG (and SVG if asked) and returns the chart entry.
+func (w *writer) save(p *plot.Plot, name, title, caption string, note plots.Note) error {
+	if note.Text != "" {
+		caption += " Not drawn: " + note.Text + "."
+	}
+	file := name + ".png"
+	if err := plots.Save(p, chartW, chartH, filepath.Join(w.e.dir, file)); err != nil {
+		return err
+	}
+	fmt.Fprintf(w.log, "wrote %s\n", filepath.Join(w.e.dir, file))
+	if w.opt.SVG {
+		if err := plots.Save(p, chartW, chartH, filepath.Join(w.e.dir, name+".svg")); err != nil {
+			return err
+		}
+	}
+	w.charts[w.cur] = append(w.charts[w.cur], chart{File: file, Title: title, Caption: caption})
+	return nil
+}
+
+// divergedNote describes diverged runs of a problem, which the charts show
+// as +∞ (and so leave out on log axes).
+func (w *writer) divergedNote(p *optim.Problem) string {
+	var parts []string
+	for _, m := range w.e.methods {
+		if g := w.e.group(p.Name, m); g != nil {
+			if n := countStatus(g, bench.StatusDiverged); n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d of %d", m, n, len(g.Runs)))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " Diverged runs (loss +∞ from their divergence on): " + strings.Join(parts, ", ") + "."
+}
+
+// convergence draws loss against iterations, evaluations and seconds.
+func (w *writer) convergence(p *optim.Problem) error {
+	axes := []struct{ key, label, what string }{
+		{"iters", "iterations (epochs or generations)", "iterations"},
+		{"evals", "loss evaluations", "loss evaluations"},
+		{"seconds", "seconds (wall clock, one run)", "seconds"},
+	}
+	for _, ax := range axes {
+		var bands []plots.Band
+		for _, m := range w.e.methods {
+			g := w.e.group(p.Name, m)
+			if g == nil {
+				continue
+			}
+			b := plots.Band{Name: m}
+			for _, c := range g.Ladder() {
+				var loss, xs []float64
+				for _, r := range g.Runs {
+					pt := r.At(c)
+					loss = append(loss, pt.Loss)
+					switch ax.key {
+					case "iters":
+						xs = append(xs, float64(c))
+					case "evals":
+						xs = append(xs, float64(pt.Evals))
+					default:
+						xs = append(xs, pt.Seconds)
+					}
+				}
+				q1, med, q3 := quartiles(loss)
+				b.X = append(b.X, median(xs))
+				b.Median, b.Q1, b.Q3 = append(b.Median, med), append(b.Q1, q1), append(b.Q3, q3)
+			}
+			bands = append(bands, b)
+		}
+		title := fmt.Sprintf("%s: loss vs %s", p.Name, ax.what)
+		pl, note, err := plots.Convergence(title, ax.label, "loss (MSE)", bands)
+		if err != nil {
+			return err
+		}
+		caption := fmt.Sprintf("Median loss across seeds (line) and interquartile range (band) against %s, on `%s`. "+
+			"A run that ended early (target or plateau) keeps its final loss at later checkpoints.", ax.what, p.Name)
+		if ax.key != "iters" {
+			caption += fmt.Sprintf(" The x value of a checkpoint is the median %s spent by then.", ax.what)
+		}
+		caption += w.divergedNote(p)
+		if err := w.save(pl, fmt.Sprintf("convergence-%s-%s", p.Name, ax.key), title, caption, note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lossQuantum is the smallest nonzero squared residual of a target-1
+// output computed as 1 − σ(z) in float64: σ rounds to 1 within 2⁻⁵³, so a
+// residual is 0 or at least 2⁻⁵³. Divided by N·K it is the loss quantum of
+// one such sample.
+func lossQuantum(p *optim.Problem) float64 {
+	r := math.Ldexp(1, -53)
+	return r * r / float64(p.Data.N*p.Net.Out())
+}
+
+// precision draws the best error reached against the budget.
+func (w *writer) precision(p *optim.Problem) error {
+	ylabel, paramErr := errorMetric(p)
+	var series []plots.Series
+	var floors []plots.Floor
+	var floorText []string
+	for _, m := range w.e.methods {
+		g := w.e.group(p.Name, m)
+		if g == nil {
+			continue
+		}
+		s := plots.Series{Name: m}
+		for _, c := range g.Ladder() {
+			var errs []float64
+			for _, r := range g.Runs {
+				errs = append(errs, bestErrBy(r, c, paramErr))
+			}
+			s.X = append(s.X, float64(c))
+			s.Y = append(s.Y, median(errs))
+		}
+		series = append(series, s)
+		if v, at, n := floorOf(g, paramErr); n > 0 {
+			floors = append(floors, plots.Floor{Name: m, X: at, Value: v})
+			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", m, fmtG(v), n, len(g.Runs)))
+		}
+	}
+	refs := []plots.RefLine{{Value: bench.ParamTolerance, Label: "tutorial tolerance 1e-7"}}
+	var resolution string
+	if paramErr {
+		// The float64 spacing at the largest optimum coordinate.
+		big := 0.0
+		for _, v := range p.Optimum {
+			big = max(big, math.Abs(v))
+		}
+		ulp := math.Nextafter(big, math.Inf(1)) - big
+		refs = append(refs, plots.RefLine{Value: ulp, Label: fmt.Sprintf("float64 spacing at %g: %s", big, fmtG(ulp))})
+		resolution = fmt.Sprintf("the float64 spacing of the largest optimal parameter (%s)", fmtG(ulp))
+	} else if p.Net.Layers[len(p.Net.Layers)-1].Act == optim.Sigmoid {
+		q := lossQuantum(p)
+		refs = append(refs, plots.RefLine{Value: q, Label: fmt.Sprintf("(2⁻⁵³)²/NK = %s", fmtG(q))})
+		resolution = fmt.Sprintf("(2⁻⁵³)²/(N·K) = %s, the loss of one target-1 sample whose sigmoid output rounds to the float64 next to 1", fmtG(q))
+	}
+	title := fmt.Sprintf("%s: precision limit", p.Name)
+	pl, note, err := plots.PrecisionLimit(title, "iteration budget", ylabel, series, refs, floors)
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf("Median across seeds of the best %s reached within each iteration budget, on `%s`. "+
+		"Dashed lines: the tutorial's equality tolerance 1e-7", strings.SplitN(ylabel, " (", 2)[0], p.Name)
+	if resolution != "" {
+		caption += " and " + resolution
+	}
+	caption += "."
+	if len(floorText) > 0 {
+		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
+	} else {
+		caption += " No run plateaued within its budget."
+	}
+	return w.save(pl, "precision-"+p.Name, title, caption, note)
+}
+
+// ecdfCurves returns the runtime ECDF data of every optimizer over the
+// given problems.
+func (w *writer) ecdfCurves(problems []*optim.Problem) []plots.ECDFCurve {
+	var curves []plots.ECDFCurve
+	ts := bench.AllTargets()
+	for _, m := range w.e.methods {
+		c := plots.ECDFCurve{Name: m}
+		for _, p := range problems {
+			g := w.e.group(p.Name, m)
+			if g == nil {
+				continue
+			}
+			for _, r := range g.Runs {
+				for i, t := range ts {
+					if !t.Applies(p) {
+						continue
+					}
+					c.Total++
+					if h := r.Hits[i]; h.Iter >= 0 {
+						c.Reached = append(c.Reached, float64(h.Evals))
+					}
+				}
+			}
+		}
+		if c.Total > 0 {
+			curves = append(curves, c)
+		}
+	}
+	return curves
+}
+
+// ecdf draws the runtime ECDF of one problem (or all when p is nil).
+func (w *writer) ecdf(p *optim.Problem) error {
+	probs, name, what := w.e.problems, "ecdf-all", "all problems"
+	if p != nil {
+		probs, name, what = []*optim.Problem{p}, "ecdf-"+p.Name, "`"+p.Name+"`"
+	}
+	title := "runtime ECDF: " + strings.Trim(what, "`")
+	pl, note, err := plots.ECDF(title, "loss evaluations", "fraction of (run, target) pairs reached", w.ecdfCurves(probs))
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf("COCO-style runtime distribution on %s: the fraction of (run, target) pairs reached within a number of loss evaluations. "+
+		"Targets: loss ≤ 1e-1 … 1e-12, plus the parameter tolerance 1e-7 where the optimum is known and \"every output on the right side of 0.5\" on classification problems.", what)
+	return w.save(pl, name, title, caption, note)
+}
+
+// finalBoxes draws the distribution of final losses.
+func (w *writer) finalBoxes(p *optim.Problem) error {
+	var groups []plots.Group
+	for _, m := range w.e.methods {
+		if g := w.e.group(p.Name, m); g != nil {
+			var v []float64
+			for _, r := range g.Runs {
+				v = append(v, r.FinalLoss)
+			}
+			groups = append(groups, plots.Group{Name: m, Values: v})
+		}
+	}
+	title := p.Name + ": final loss across seeds"
+	pl, note, err := plots.Boxes(title, "final loss (MSE)", groups, true)
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf("Box plots of the final loss of every seed on `%s` (log scale: boxes are computed on log10 of the loss). "+
+		"A final loss of exactly 0 (reachable in float64) cannot be drawn on a log axis.", p.Name)
+	caption += w.divergedNote(p)
+	return w.save(pl, "final-"+p.Name, title, caption, note)
+}
+
+// speed draws time per iteration and per evaluation.
+func (w *writer) speed(p *optim.Problem) error {
+	var it, ev []plots.Bar
+	for _, m := range w.e.methods {
+		if g := w.e.group(p.Name, m); g != nil {
+			a, b := perIter(g)
+			it = append(it, plots.Bar{Name: m, Value: a * 1e9})
+			ev = append(ev, plots.Bar{Name: m, Value: b * 1e9})
+		}
+	}
+	for _, v := range []struct {
+		key, what string
+		bars      []plots.Bar
+	}{{"iter", "iteration", it}, {"eval", "loss evaluation", ev}} {
+		title := fmt.Sprintf("%s: time per %s", p.Name, v.what)
+		pl, note, err := plots.Bars(title, "nanoseconds per "+v.what, v.bars, true)
+		if err != nil {
+			return err
+		}
+		caption := fmt.Sprintf("Median over seeds of a run's wall-clock seconds divided by its %ss, on `%s`, measured by the runner "+
+			"(%d workers on %d cores; Go benchmarks in `optim` give the noise-controlled figures).", v.what, p.Name,
+			w.e.manifest.Workers, w.e.manifest.GOMAXPROCS)
+		if err := w.save(pl, fmt.Sprintf("speed-%s-%s", p.Name, v.key), title, caption, note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// landscape draws the loss of a two-parameter problem as a contour map with
+// the trajectories of backprop, an Rprop variant and the GA for seed 1.
+func (w *writer) landscape(p *optim.Problem) error {
+	if p.Dim() != 2 {
+		return nil
+	}
+	var chosen []string
+	for _, want := range [][]string{{"backprop"}, {"irprop-", "irprop+", "rprop+", "rprop-"}, {"ga"}} {
+		for _, m := range want {
+			if w.e.group(p.Name, m) != nil {
+				chosen = append(chosen, m)
+				break
+			}
+		}
+	}
+	if len(chosen) == 0 {
+		return nil
+	}
+	var paths []plots.Path
+	xr := [2]float64{math.Inf(1), math.Inf(-1)}
+	yr := xr
+	grow := func(x, y float64) {
+		xr[0], xr[1] = min(xr[0], x), max(xr[1], x)
+		yr[0], yr[1] = min(yr[0], y), max(yr[1], y)
+	}
+	if p.Optimum != nil {
+		grow(p.Optimum[0], p.Optimum[1])
+	}
+	var seed uint64
+	for _, m := range chosen {
+		g := w.e.group(p.Name, m)
+		r := g.Runs[0]
+		seed = r.Seed
+		task, err := w.task(p, m, r.Seed)
+		if err != nil {
+			return err
+		}
+		path := plots.Path{Name: m}
+		next := 0
+		err = bench.Replay(task, r.Iters, func(it int, x []float64) {
+			// Every iteration up to 100, then about 20 per decade.
+			if it < next {
+				return
+			}
+			next = it + 1 + it/10
+			if finite(x[0]) && finite(x[1]) {
+				path.X, path.Y = append(path.X, x[0]), append(path.Y, x[1])
+				grow(x[0], x[1])
+			}
+		})
+		if err != nil {
+			return err
+		}
+		paths = append(paths, path)
+	}
+	dx, dy := 0.08*(xr[1]-xr[0])+1e-3, 0.08*(yr[1]-yr[0])+1e-3
+	xr, yr = [2]float64{xr[0] - dx, xr[1] + dx}, [2]float64{yr[0] - dy, yr[1] + dy}
+	obj := p.Objective()
+	f := func(a, b float64) float64 { return obj.Loss([]float64{a, b}) }
+	title := fmt.Sprintf("%s: loss landscape and trajectories (seed %d)", p.Name, seed)
+	pl, note, err := plots.Contour(title, "w (weight)", "b (bias)", f, xr, yr, paths)
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf("Contours of log10 of the loss of `%s` over its two parameters, with the trajectories of %s from the same start (seed %d); "+
+		"for the GA, the best individual of each generation (so its line starts at the best of its initial population, which contains the shared start). The narrow valley is the ill-conditioning of unscaled inputs "+
+		"(Hessian eigenvalues about 1119 and 1.9).", p.Name, strings.Join(chosen, ", "), seed)
+	return w.save(pl, "landscape-"+p.Name, title, caption, note)
+}
+
+// task rebuilds the bench.Task of a run for replay.
+func (w *writer) task(p *optim.Problem, m string, seed uint64) (bench.Task, error) {
+	for _, t := range w.e.plan.Tasks {
+		if t.Problem.Name == p.Name && t.Method.Name == m && t.Seed == seed {
+			return t, nil
+		}
+	}
+	return bench.Task{}, fmt.Errorf("report: run %s/%s/seed %d is not in the experiment's plan", p.Name, m, seed)
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// fmtG formats a figure for text: two significant digits.
+func fmtG(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 1):
+		return "∞"
+	case v == 0:
+		return "0"
+	}
+	return fmt.Sprintf("%.2g", v)
+}

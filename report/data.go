@@ -1,0 +1,155 @@
+package report
+
+import (
+	"math"
+	"sort"
+
+	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
+)
+
+// experiment is a results folder loaded for reporting.
+type experiment struct {
+	dir      string
+	manifest *bench.Manifest
+	plan     *bench.Plan
+	problems []*optim.Problem
+	methods  []string
+	groups   map[[2]string]*bench.Group
+}
+
+// group returns the runs of optimizer m on problem p, or nil.
+func (e *experiment) group(p, m string) *bench.Group { return e.groups[[2]string{p, m}] }
+
+// median returns the R-7 median of the non-NaN values of xs (±Inf kept).
+func median(xs []float64) float64 {
+	var v []float64
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	_, m, _ := bench.Quartiles(v)
+	return m
+}
+
+func quartiles(xs []float64) (q1, med, q3 float64) {
+	var v []float64
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	return bench.Quartiles(v)
+}
+
+// errorMetric says what "error" means on a problem's precision chart: the
+// distance of the parameters from the known optimum where there is one,
+// otherwise the loss.
+func errorMetric(p *optim.Problem) (label string, paramErr bool) {
+	if p.Optimum != nil {
+		return "max |θ − θ*| (parameter error)", true
+	}
+	return "best loss (MSE)", false
+}
+
+// bestErrBy returns the best error of r up to checkpoint c: best loss, or
+// the smallest parameter error seen at checkpoints ≤ c.
+func bestErrBy(r *bench.Record, c int, paramErr bool) float64 {
+	if !paramErr {
+		return r.At(c).Best
+	}
+	best := math.NaN()
+	for _, q := range r.Trace {
+		if q.Iter > c {
+			break
+		}
+		if math.IsNaN(best) || q.ParamErr < best {
+			best = q.ParamErr
+		}
+	}
+	return best
+}
+
+// floorOf returns the median precision floor of the group's plateaued
+// runs (in the chart's error metric), the median iteration it began at,
+// and how many runs plateaued.
+func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
+	var vs, its []float64
+	for _, r := range g.Runs {
+		if r.Status != bench.StatusPlateau {
+			continue
+		}
+		if paramErr {
+			vs = append(vs, bestErrBy(r, r.Iters, true))
+		} else {
+			vs = append(vs, r.Floor)
+		}
+		its = append(its, float64(r.FloorIter))
+	}
+	if len(vs) == 0 {
+		return math.NaN(), math.NaN(), 0
+	}
+	return median(vs), median(its), len(vs)
+}
+
+// headlineTarget picks the target the headline table reports for p: the
+// tutorial's parameter tolerance where the optimum is known, otherwise
+// classification, otherwise loss ≤ 1e-7.
+func headlineTarget(p *optim.Problem) string {
+	switch {
+	case p.Optimum != nil:
+		return "param_1e-07"
+	case p.Classification:
+		return "classified"
+	}
+	return "loss_1e-07"
+}
+
+func targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
+	for _, s := range bench.TargetStats(g) {
+		if s.Target == name {
+			return s, true
+		}
+	}
+	return bench.TargetStat{}, false
+}
+
+func targetIndex(name string) int {
+	for i, t := range bench.AllTargets() {
+		if t.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// perIter returns the median seconds per iteration and per evaluation.
+func perIter(g *bench.Group) (iter, eval float64) {
+	var a, b []float64
+	for _, r := range g.Runs {
+		if r.Iters > 0 {
+			a = append(a, r.Seconds/float64(r.Iters))
+		}
+		if r.Evals > 0 {
+			b = append(b, r.Seconds/float64(r.Evals))
+		}
+	}
+	return median(a), median(b)
+}
+
+func countStatus(g *bench.Group, s bench.Status) int {
+	n := 0
+	for _, r := range g.Runs {
+		if r.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+func sortedFloats(xs []float64) []float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s
+}

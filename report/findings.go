@@ -1,0 +1,168 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
+)
+
+// findings returns the report's generated sentences, each computed from
+// the runs.
+func (w *writer) findings() []string {
+	var out []string
+	for _, p := range w.e.problems {
+		if p.Optimum != nil {
+			out = append(out, w.firstToTolerance(p))
+		}
+	}
+	for _, p := range w.e.problems {
+		out = append(out, w.floors(p))
+	}
+	for _, p := range w.e.problems {
+		if s := w.gaVersusGradient(p); s != "" {
+			out = append(out, s)
+		}
+	}
+	for _, p := range w.e.problems {
+		for _, m := range w.e.methods {
+			if g := w.e.group(p.Name, m); g != nil {
+				if n := countStatus(g, bench.StatusDiverged); n > 0 {
+					out = append(out, fmt.Sprintf("On `%s`, `%s` diverged in %d of %d runs (recorded as status `diverged`; the other runs went on).", p.Name, m, n, len(g.Runs)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+type ranked struct {
+	name string
+	s    bench.TargetStat
+}
+
+// rankBy returns the optimizers' stats for target on p, those that reached
+// it in at least half of their runs first, ordered by median iterations.
+func (w *writer) rankBy(p *optim.Problem, target string, key func(bench.TargetStat) float64) (good, rest []ranked) {
+	for _, m := range w.e.methods {
+		g := w.e.group(p.Name, m)
+		if g == nil {
+			continue
+		}
+		s, ok := targetStat(g, target)
+		if !ok {
+			continue
+		}
+		if 2*s.Successes >= s.Runs && s.Successes > 0 {
+			good = append(good, ranked{m, s})
+		} else {
+			rest = append(rest, ranked{m, s})
+		}
+	}
+	sort.SliceStable(good, func(i, j int) bool { return key(good[i].s) < key(good[j].s) })
+	return good, rest
+}
+
+func (w *writer) firstToTolerance(p *optim.Problem) string {
+	good, rest := w.rankBy(p, "param_1e-07", func(s bench.TargetStat) float64 { return s.ItersMedian })
+	if len(good) == 0 {
+		return fmt.Sprintf("On `%s`, no optimizer brought the parameters within the tutorial's tolerance 1e-7 of the optimum %v in at least half of its runs.", p.Name, p.Optimum)
+	}
+	f := good[0]
+	s := fmt.Sprintf("On `%s`, `%s` reached the tutorial's tolerance (every parameter within 1e-7 of the optimum %v) first: after a median of %s iterations (%s loss evaluations), in %d of %d runs.",
+		p.Name, f.name, p.Optimum, fmtCount(f.s.ItersMedian), fmtCount(f.s.EvalsMedian), f.s.Successes, f.s.Runs)
+	var others []string
+	for _, r := range good[1:] {
+		others = append(others, fmt.Sprintf("`%s` %s (%d/%d runs)", r.name, fmtCount(r.s.ItersMedian), r.s.Successes, r.s.Runs))
+	}
+	if len(others) > 0 {
+		s += " Then, in median iterations: " + strings.Join(others, ", ") + "."
+	}
+	var never, some []string
+	for _, r := range rest {
+		if r.s.Successes == 0 {
+			never = append(never, "`"+r.name+"`")
+		} else {
+			some = append(some, fmt.Sprintf("`%s` (%d/%d runs)", r.name, r.s.Successes, r.s.Runs))
+		}
+	}
+	if len(some) > 0 {
+		s += " Reached it in fewer than half of the runs: " + strings.Join(some, ", ") + "."
+	}
+	if len(never) > 0 {
+		s += " Never reached it within the budget: " + strings.Join(never, ", ") + "."
+	}
+	return s
+}
+
+// floors states each optimizer's precision limit on p.
+func (w *writer) floors(p *optim.Problem) string {
+	label, paramErr := errorMetric(p)
+	what := "loss"
+	if paramErr {
+		what = "parameter error"
+	}
+	var parts []string
+	for _, m := range w.e.methods {
+		g := w.e.group(p.Name, m)
+		if g == nil {
+			continue
+		}
+		v, at, n := floorOf(g, paramErr)
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("`%s` %s (median; %d/%d runs plateaued, from iteration ~%s)", m, fmtG(v), n, len(g.Runs), fmtCount(at)))
+			continue
+		}
+		var best []float64
+		for _, r := range g.Runs {
+			best = append(best, bestErrBy(r, r.Iters, paramErr))
+		}
+		parts = append(parts, fmt.Sprintf("`%s` no floor within the budget (median best %s %s)", m, what, fmtG(median(best))))
+	}
+	_ = label
+	return fmt.Sprintf("Precision limits on `%s` (%s where it stops improving in float64): %s.", p.Name, what, strings.Join(parts, "; "))
+}
+
+// gaVersusGradient compares the GA with the best gradient method per
+// evaluation on p's headline target.
+func (w *writer) gaVersusGradient(p *optim.Problem) string {
+	ga := w.e.group(p.Name, "ga")
+	if ga == nil {
+		return ""
+	}
+	target := headlineTarget(p)
+	gs, _ := targetStat(ga, target)
+	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
+	for _, m := range w.e.methods {
+		if m == "ga" {
+			continue
+		}
+		g := w.e.group(p.Name, m)
+		if g == nil {
+			continue
+		}
+		if s, ok := targetStat(g, target); ok && s.ERT < best.s.ERT {
+			best = ranked{m, s}
+		}
+	}
+	if best.name == "" {
+		if gs.Successes == 0 {
+			return fmt.Sprintf("On `%s`, no optimizer reached `%s`.", p.Name, target)
+		}
+		return fmt.Sprintf("On `%s`, only the GA reached `%s` (aRT %s evaluations, %d/%d runs).", p.Name, target, fmtCount(gs.ERT), gs.Successes, gs.Runs)
+	}
+	switch {
+	case gs.Successes == 0:
+		return fmt.Sprintf("On `%s`, the GA never reached `%s` within its budget, while `%s` did with an aRT of %s loss evaluations (%d/%d runs).",
+			p.Name, target, best.name, fmtCount(best.s.ERT), best.s.Successes, best.s.Runs)
+	case gs.ERT <= best.s.ERT:
+		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s`.",
+			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name)
+	}
+	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (aRT %s against %s; GA %d/%d runs, %s %d/%d).",
+		p.Name, gs.ERT/best.s.ERT, best.name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), gs.Successes, gs.Runs,
+		best.name, best.s.Successes, best.s.Runs)
+}

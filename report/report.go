@@ -1,0 +1,318 @@
+// Package report turns an experiment's results folder into charts (PNG,
+// optionally SVG) and a REPORT.md for research notes. Every number and
+// every sentence in the report is computed from the folder's runs.csv,
+// trace.csv and manifest.json.
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
+)
+
+// Options control Write. The zero value draws PNG charts only.
+type Options struct {
+	// SVG also saves every chart as SVG.
+	SVG bool
+}
+
+// ReportFile is the name of the Markdown report within a results folder.
+const ReportFile = "REPORT.md"
+
+type writer struct {
+	e      *experiment
+	log    io.Writer
+	opt    Options
+	charts map[string][]chart // by section: problem name or "all"
+	cur    string
+}
+
+// load reads a results folder.
+func load(dir string) (*experiment, error) {
+	man, err := bench.ReadManifest(dir)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if !man.Complete {
+		return nil, fmt.Errorf("report: %s holds an unfinished experiment (%d runs planned); rerun `optbench run` with the same flags to finish it", dir, man.Runs)
+	}
+	plan, err := bench.NewPlan(man.Config)
+	if err != nil {
+		return nil, fmt.Errorf("report: manifest of %s: %w", dir, err)
+	}
+	recs, err := bench.LoadRuns(dir)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("report: %s has no finished runs", dir)
+	}
+	e := &experiment{dir: dir, manifest: man, plan: plan, methods: plan.Config.Optimizers,
+		groups: map[[2]string]*bench.Group{}}
+	for _, g := range bench.Groups(recs) {
+		e.groups[[2]string{g.Problem, g.Optimizer}] = g
+	}
+	for _, name := range plan.Config.Problems {
+		p, err := optim.LookupProblem(name)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		for _, m := range e.methods {
+			if e.group(name, m) != nil {
+				e.problems = append(e.problems, p)
+				break
+			}
+		}
+	}
+	return e, nil
+}
+
+// Write draws every chart of the results in dir into dir and writes
+// dir/REPORT.md, printing a line per file written to log.
+func Write(dir string, log io.Writer, opt Options) error {
+	e, err := load(dir)
+	if err != nil {
+		return err
+	}
+	w := &writer{e: e, log: log, opt: opt, charts: map[string][]chart{}}
+	for _, p := range e.problems {
+		w.cur = p.Name
+		for _, draw := range []func(*optim.Problem) error{w.convergence, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
+			if err := draw(p); err != nil {
+				return fmt.Errorf("report: %s: %w", p.Name, err)
+			}
+		}
+	}
+	w.cur = "all"
+	if err := w.ecdf(nil); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	md := w.markdown()
+	path := filepath.Join(dir, ReportFile)
+	if err := bench.WriteFileAtomic(path, md); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	fmt.Fprintf(log, "wrote %s\n", path)
+	return nil
+}
+
+func (w *writer) markdown() []byte {
+	var b bytes.Buffer
+	e := w.e
+	m := e.manifest
+	fmt.Fprintf(&b, "# optbench report\n\n")
+	fmt.Fprintf(&b, "Which optimizer trains these networks best — how fast, how reliably, and down to what precision? ")
+	fmt.Fprintf(&b, "Everything below is computed by `optbench report` from `runs.csv`, `trace.csv` and `manifest.json` in this folder; no sentence is written by hand.\n\n")
+
+	b.WriteString("## What was run\n\n")
+	cfg := e.plan.Config
+	fmt.Fprintf(&b, "- **Runs:** %d = %d problems × %d optimizers × %d seeds, each one run to its budget with its trajectory logged at checkpoints 1, 2, 5, 10, 20, 50, …\n",
+		len(e.plan.Tasks), len(cfg.Problems), len(cfg.Optimizers), cfg.Seeds)
+	fmt.Fprintf(&b, "- **Budget:** %s iterations%s%s.\n", budgetText(cfg.Budget, cfg.Budgets), evalBudgetText(cfg), keepGoingText(cfg))
+	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed, uniform in [-1, 1].\n")
+	fmt.Fprintf(&b, "- **Plateau rule:** a run stops with status `plateau` at iteration t when its best loss last improved (by more than a relative 1e-15) at t₀ and t − t₀ ≥ max(%d, t₀); its floor is that best loss.\n", cfg.PlateauMin)
+	fmt.Fprintf(&b, "- **Machine:** %s, %s/%s, GOMAXPROCS %d, %d workers; %s.\n", m.CPU, m.GOOS, m.GOARCH, m.GOMAXPROCS, m.Workers, m.GoVersion)
+	fmt.Fprintf(&b, "- **Code:** %s at revision `%s`; configuration hash `%.12s`.\n", m.Module, m.Revision, m.ConfigHash)
+	if !m.End.IsZero() {
+		fmt.Fprintf(&b, "- **When:** %s to %s (%s wall clock).\n", m.Start.Format(time.RFC3339), m.End.Format(time.RFC3339), m.End.Sub(m.Start).Round(time.Second))
+	}
+	b.WriteString("\n| problem | network | parameters | description |\n|---|---|---:|---|\n")
+	for _, p := range e.problems {
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %s |\n", p.Name, p.Net, p.Dim(), p.Description)
+	}
+	b.WriteString("\n| optimizer | settings (per problem where they differ) |\n|---|---|\n")
+	for _, name := range e.methods {
+		seen := map[string][]string{}
+		var order []string
+		for _, p := range e.problems {
+			if g := e.group(p.Name, name); g != nil {
+				s := g.Runs[0].Settings
+				if _, ok := seen[s]; !ok {
+					order = append(order, s)
+				}
+				seen[s] = append(seen[s], p.Name)
+			}
+		}
+		var parts []string
+		for _, s := range order {
+			if len(order) == 1 {
+				parts = append(parts, "`"+s+"`")
+			} else {
+				parts = append(parts, fmt.Sprintf("`%s` (%s)", s, strings.Join(seen[s], ", ")))
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s |\n", name, strings.Join(parts, "; "))
+	}
+
+	b.WriteString("\n## What the data shows\n\n")
+	for _, s := range w.findings() {
+		fmt.Fprintf(&b, "- %s\n", s)
+	}
+
+	b.WriteString("\n## Headline results\n\n")
+	b.WriteString("Per problem and optimizer: the success rate on the problem's headline target with its 95% Wilson interval, " +
+		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's expected running time " +
+		"(aRT: all evaluations spent, failures counted at their budget, divided by the successes), the share of runs reaching loss ≤ 1e-7, " +
+		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration.\n\n")
+	for _, p := range e.problems {
+		w.headline(&b, p)
+	}
+
+	b.WriteString("## Pairwise comparisons\n\n")
+	b.WriteString("Final loss of every pair of optimizers per problem (lower is better): medians, the two-sided Mann–Whitney U p-value " +
+		"and the paired (same seed, same start) Wilcoxon signed-rank p-value, both Holm-corrected across the pairs of a problem, " +
+		"and the Vargha–Delaney A12 = P(a > b) + ½P(a = b) (below 0.5: a tends lower). Diverged runs count as +∞. " +
+		"`compare.csv` has the same tests on the evaluations to every target.\n\n")
+	cmp := bench.Compare(w.groupsInOrder())
+	for _, p := range e.problems {
+		fmt.Fprintf(&b, "### `%s`\n\n| a | b | median a | median b | MWU p (Holm) | Wilcoxon p (Holm) | A12 |\n|---|---|---:|---:|---:|---:|---:|\n", p.Name)
+		for _, c := range cmp {
+			if c.Problem != p.Name || c.Metric != "final_loss" {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.2f |\n", c.A, c.B, fmtLoss(c.MedianA), fmtLoss(c.MedianB),
+				fmtP(c.PHolm), fmtP(c.PWHolm), c.A12)
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Charts\n\n")
+	for _, p := range e.problems {
+		fmt.Fprintf(&b, "### `%s`\n\n", p.Name)
+		for _, c := range w.charts[p.Name] {
+			writeChart(&b, c)
+		}
+	}
+	b.WriteString("### All problems\n\n")
+	for _, c := range w.charts["all"] {
+		writeChart(&b, c)
+	}
+	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with bootstrap intervals), " +
+		"`targets.csv` (per target at the end of the budget), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
+	return b.Bytes()
+}
+
+func writeChart(b *bytes.Buffer, c chart) {
+	fmt.Fprintf(b, "![%s](%s)\n\n*%s*\n\n", c.Title, c.File, c.Caption)
+}
+
+func (w *writer) groupsInOrder() []*bench.Group {
+	var gs []*bench.Group
+	for _, p := range w.e.problems {
+		for _, m := range w.e.methods {
+			if g := w.e.group(p.Name, m); g != nil {
+				gs = append(gs, g)
+			}
+		}
+	}
+	return gs
+}
+
+func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
+	target := headlineTarget(p)
+	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
+	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, m := range w.e.methods {
+		g := w.e.group(p.Name, m)
+		if g == nil {
+			continue
+		}
+		s, _ := targetStat(g, target)
+		l7, _ := targetStat(g, "loss_1e-07")
+		floor, _, n := floorOf(g, false)
+		floorS := "–"
+		if n > 0 {
+			floorS = fmt.Sprintf("%s (%d/%d)", fmtLoss(floor), n, len(g.Runs))
+		}
+		var final []float64
+		for _, r := range g.Runs {
+			final = append(final, r.FinalLoss)
+		}
+		ti, _ := perIter(g)
+		fmt.Fprintf(b, "| `%s` | %d/%d = %.0f%% [%.0f, %.0f] | %s | %s | %s | %d/%d | %s | %s | %s |\n", m, s.Successes, s.Runs, 100*s.Rate,
+			100*s.Lo, 100*s.Hi, fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtCount(s.ERT), l7.Successes, l7.Runs,
+			floorS, fmtLoss(median(final)), fmtDuration(ti))
+	}
+	b.WriteString("\n")
+}
+
+func budgetText(b int, per map[string]int) string {
+	s := fmt.Sprint(b)
+	for _, k := range sortedKeys(per) {
+		s += fmt.Sprintf(", %s %d", k, per[k])
+	}
+	return s
+}
+
+func evalBudgetText(c bench.Config) string {
+	if c.EvalBudget == 0 && len(c.EvalBudgets) == 0 {
+		return ""
+	}
+	return "; runs also end after " + budgetText(c.EvalBudget, c.EvalBudgets) + " loss evaluations (so the GA, which spends about one evaluation per individual per generation, gets a comparable budget)"
+}
+
+func keepGoingText(c bench.Config) string {
+	if c.KeepGoing {
+		return "; runs go on after reaching every target, to measure precision floors"
+	}
+	return "; a run stops once it reaches every target"
+}
+
+func fmtLoss(v float64) string {
+	if v >= math.MaxFloat64/8 {
+		return "∞"
+	}
+	return fmtG(v)
+}
+
+func fmtP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "–"
+	case p < 1e-4:
+		return fmt.Sprintf("%.1e", p)
+	}
+	return fmt.Sprintf("%.3g", p)
+}
+
+func fmtCount(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 1):
+		return "∞"
+	case v >= 1e6:
+		return fmt.Sprintf("%.3g", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func fmtDuration(sec float64) string {
+	if math.IsNaN(sec) {
+		return "–"
+	}
+	return time.Duration(sec * 1e9).String()
+}
+
+func sortedKeys(m map[string]int) []string {
+	var k []string
+	for s := range m {
+		k = append(k, s)
+	}
+	for i := range k {
+		for j := i + 1; j < len(k); j++ {
+			if k[j] < k[i] {
+				k[i], k[j] = k[j], k[i]
+			}
+		}
+	}
+	return k
+}
