@@ -309,6 +309,20 @@ func decadeStep(decades int) int {
 	return 200
 }
 
+// minorStep is the spacing in decades of unlabelled decade ticks for a
+// label step: every decade while that stays legible, else a fifth (or
+// a tenth) of the label step, so wide ranges do not turn the axis into a
+// solid bar of ticks.
+func minorStep(step int) int {
+	switch {
+	case step <= 3:
+		return 1
+	case step%5 == 0:
+		return step / 5
+	}
+	return step
+}
+
 // logTicks labels powers of ten ("1e-16"), thinning labels on wide ranges;
 // unlabelled decades become minor ticks, and for ranges of up to three
 // decades the 2..9 multiples are minor ticks too. Unlike plot.LogTicks it
@@ -324,7 +338,11 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	step := decadeStep(hi - lo)
 	var ticks []plot.Tick
 	labelled := 0
+	minor := minorStep(step)
 	for k := lo; k <= hi; k++ {
+		if mod(k, minor) != 0 {
+			continue
+		}
 		v := pow10(k)
 		t := plot.Tick{Value: v}
 		if mod(k, step) == 0 {
@@ -377,7 +395,11 @@ func (pow10Ticks) Ticks(min, max float64) []plot.Tick {
 	lo, hi := int(math.Ceil(min-1e-9)), int(math.Floor(max+1e-9))
 	step := decadeStep(hi - lo)
 	var ticks []plot.Tick
+	minor := minorStep(step)
 	for k := lo; k <= hi; k++ {
+		if mod(k, minor) != 0 {
+			continue
+		}
 		t := plot.Tick{Value: float64(k)}
 		if mod(k, step) == 0 {
 			t.Label = fmtPow10(k)
