@@ -99,7 +99,10 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 				r, err := Execute(ctx, t, plan.Config)
 				if err != nil {
 					if ctx.Err() == nil {
-						runErr <- fmt.Errorf("bench: run %s/%s/seed %d: %w", t.Problem.Name, t.Method.Name, t.Seed, err)
+						select {
+						case runErr <- fmt.Errorf("bench: run %s/%s/seed %d: %w", t.Problem.Name, t.Method.Name, t.Seed, err):
+						default: // the buffer holds enough errors to report
+						}
 					}
 					continue
 				}

@@ -135,6 +135,11 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	best := loss
 	ref, tImp := loss, 0
 	li := 0
+	// What check still looks for, so that the loop calls it only when a
+	// hit is possible: the next loss level (-Inf when none is left), and
+	// whether the parameter and classification targets are pending.
+	nextLoss := math.Inf(-1)
+	paramPending, classPending := paramIdx >= 0, classIdx >= 0
 	hit := func(i int) {
 		rec.Hits[i] = Hit{Iter: it, Evals: obj.LossEvals, Seconds: time.Since(start).Seconds()}
 		pending--
@@ -144,11 +149,16 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 			hit(lossIdx[li])
 			li++
 		}
-		if paramIdx >= 0 && rec.Hits[paramIdx].Iter < 0 && p.ParamError(x) <= ParamTolerance {
-			hit(paramIdx)
+		if nextLoss = math.Inf(-1); li < len(lossIdx) {
+			nextLoss = targets[lossIdx[li]].Value
 		}
-		if classIdx >= 0 && rec.Hits[classIdx].Iter < 0 && loss < 0.25 && (loss < classSure || mse.Classified(x)) {
+		if paramPending && p.ParamError(x) <= ParamTolerance {
+			hit(paramIdx)
+			paramPending = false
+		}
+		if classPending && loss < 0.25 && (loss < classSure || mse.Classified(x)) {
 			hit(classIdx)
+			classPending = false
 		}
 	}
 	point := func() {
@@ -156,9 +166,16 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 			Seconds: time.Since(start).Seconds(), Loss: loss, Best: best, ParamErr: p.ParamError(x)})
 	}
 	if err != nil {
+		if !errors.Is(err, optim.ErrDiverged) {
+			return nil, err
+		}
 		rec.Status = StatusDiverged
+		loss, best = math.Inf(1), math.Inf(1)
 	} else {
 		check()
+		if pending == 0 && !cfg.KeepGoing {
+			rec.Status = StatusTarget
+		}
 	}
 	for rec.Status == "" && it < t.Budget {
 		if it&1023 == 0 && ctx.Err() != nil {
@@ -180,7 +197,7 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 				ref, tImp = loss, it
 			}
 		}
-		if pending > 0 {
+		if loss <= nextLoss || paramPending || classPending && loss < 0.25 {
 			check()
 			if pending == 0 && !cfg.KeepGoing {
 				rec.Status = StatusTarget

@@ -101,7 +101,7 @@ func LookupProblem(name string) (*Problem, error) {
 		ns, fs, ok := strings.Cut(rest, "x")
 		n, err1 := strconv.Atoi(ns)
 		f, err2 := strconv.Atoi(fs)
-		if ok && err1 == nil && err2 == nil && n >= 2 && f >= 1 && n*f <= 1<<24 {
+		if ok && err1 == nil && err2 == nil && n >= 2 && f >= 1 && n <= 1<<24 && f <= (1<<24)/n {
 			return LinSep(n, f, 1), nil
 		}
 		return nil, fmt.Errorf("optim: bad problem %q: want linsep-NxF with N ≥ 2 samples, F ≥ 1 features, N·F ≤ 2^24", name)

@@ -14,6 +14,7 @@ type Param struct {
 	Default float64 // the value used when the setting is absent
 	Doc     string  // one line: meaning and allowed range
 	Integer bool    // whether only integers are allowed
+	ZeroOK  bool    // whether 0 is a valid value (otherwise it is rejected)
 }
 
 // Method is a named optimizer configuration: its settings with their
@@ -45,8 +46,13 @@ func (m Method) New(settings map[string]float64) (Optimizer, error) {
 		if math.IsNaN(val) || math.IsInf(val, 0) {
 			return nil, &SettingError{m.Name + "." + k, val, "a finite number"}
 		}
-		if p.Integer && val != math.Trunc(val) {
-			return nil, &SettingError{m.Name + "." + k, val, "an integer"}
+		if p.Integer && (val != math.Trunc(val) || math.Abs(val) > 1<<30) {
+			return nil, &SettingError{m.Name + "." + k, val, "an integer (" + p.Doc + ")"}
+		}
+		if val == 0 && !p.ZeroOK {
+			// The optimizer structs read 0 as "use the default", so a 0
+			// given on purpose must be rejected here, not silently replaced.
+			return nil, &SettingError{m.Name + "." + k, val, p.Doc}
 		}
 		v[k] = val
 	}
@@ -114,7 +120,7 @@ func rpropMethod(v RpropVariant, doc string) Method {
 			{Name: "eta-", Default: 0.5, Doc: "step decrease factor, in (0, 1)"},
 			{Name: "delta0", Default: 0.1, Doc: "initial step, > 0"},
 			{Name: "delta-max", Default: 50, Doc: "largest step, > 0"},
-			{Name: "delta-min", Default: 1e-6, Doc: "smallest step, ≤ delta-max (negative: none)"},
+			{Name: "delta-min", Default: 1e-6, Doc: "smallest step, in [0, delta-max] (0: none)", ZeroOK: true},
 		},
 		build: func(s map[string]float64) Optimizer {
 			return &Rprop{Variant: v, EtaPlus: s["eta+"], EtaMinus: s["eta-"], Delta0: s["delta0"],
@@ -131,7 +137,7 @@ func Methods() []Method {
 			Doc:  "full-batch gradient descent on backprop gradients, optional momentum",
 			Params: []Param{
 				{Name: "lr", Default: 1, Doc: "learning rate, > 0 (per-problem defaults apply)"},
-				{Name: "momentum", Default: 0, Doc: "heavy-ball momentum, in [0, 1)"},
+				{Name: "momentum", Default: 0, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true},
 			},
 			build: func(s map[string]float64) Optimizer {
 				return &Backprop{LearningRate: s["lr"], Momentum: s["momentum"]}
@@ -148,9 +154,9 @@ func Methods() []Method {
 				{Name: "population", Default: 50, Doc: "individuals, integer in [2, 2^20]", Integer: true},
 				{Name: "elite", Default: 2, Doc: "best individuals kept unchanged, integer in [1, population)", Integer: true},
 				{Name: "tournament", Default: 3, Doc: "tournament size, integer in [1, population]", Integer: true},
-				{Name: "crossover", Default: 0.9, Doc: "crossover probability per pair, in [0, 1]"},
-				{Name: "alpha", Default: 0.5, Doc: "BLX-α extension, ≥ 0"},
-				{Name: "mutation", Default: 0.1, Doc: "mutation probability per gene, in [0, 1]"},
+				{Name: "crossover", Default: 0.9, Doc: "crossover probability per pair, in [0, 1]", ZeroOK: true},
+				{Name: "alpha", Default: 0.5, Doc: "BLX-α extension, ≥ 0", ZeroOK: true},
+				{Name: "mutation", Default: 0.1, Doc: "mutation probability per gene, in [0, 1]", ZeroOK: true},
 				{Name: "sigma", Default: 0.1, Doc: "Gaussian mutation standard deviation, > 0"},
 				{Name: "init-range", Default: 1, Doc: "initial population uniform in [-r, r], > 0"},
 			},

@@ -1,0 +1,95 @@
+package bench_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/optbench/optbench/bench"
+)
+
+// runnerIters is the length of the runs BenchmarkRunner times.
+const runnerIters = 1_000_000
+
+// BenchmarkRunner compares the bare optimizer loop with Execute on the same
+// run (seed3 with backprop never reaches every target nor plateaus, so
+// Execute checks its targets at every iteration of its 10⁶): the difference
+// in ns/iter is the runner's overhead (target ≤ 5%). Compare with
+// benchstat -col /runner.
+func BenchmarkRunner(b *testing.B) {
+	for _, tc := range []struct{ problem, optimizer string }{{"seed3", "backprop"}} {
+		cfg := bench.Config{Problems: []string{tc.problem}, Optimizers: []string{tc.optimizer}, Seeds: 1,
+			Budget: runnerIters, PlateauMin: -1}
+		plan, err := bench.NewPlan(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		task := plan.Tasks[0]
+		prefix := "problem=" + tc.problem + "/optimizer=" + tc.optimizer
+		b.Run(prefix+"/runner=loop", func(b *testing.B) {
+			p := task.Problem
+			mse := p.Objective()
+			x := make([]float64, p.Dim())
+			b.ReportAllocs()
+			for b.Loop() {
+				p.InitParams(x, rand.New(rand.NewPCG(task.Seed, 1)))
+				opt, err := task.Method.New(task.Settings)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := opt.Init(mse, x, rand.New(rand.NewPCG(task.Seed, 2))); err != nil {
+					b.Fatal(err)
+				}
+				for range runnerIters {
+					if _, err := opt.Step(x); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/runnerIters, "ns/iter")
+		})
+		b.Run(prefix+"/runner=execute", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec, err := bench.Execute(context.Background(), task, cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rec.Status != bench.StatusBudget || rec.Iters != runnerIters {
+					b.Fatalf("status %s after %d iterations, want budget after %d", rec.Status, rec.Iters, runnerIters)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/runnerIters, "ns/iter")
+		})
+	}
+}
+
+// BenchmarkThroughput runs a 60-run experiment (seed3 and xor × irprop- and
+// backprop × 15 seeds, budget 20000, no plateau detection) into a fresh
+// folder per op, with 1 and 2 workers; with two cores, 2 workers should
+// reach ≥ 1.8× the runs/s of 1.
+func BenchmarkThroughput(b *testing.B) {
+	cfg := bench.Config{Problems: []string{"seed3", "xor"}, Optimizers: []string{"irprop-", "backprop"}, Seeds: 15,
+		Budget: 20000, PlateauMin: -1}
+	plan, err := bench.NewPlan(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) {
+			root := b.TempDir()
+			for b.Loop() {
+				dir, err := os.MkdirTemp(root, "run")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := bench.Run(context.Background(), plan, dir, bench.Options{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(plan.Tasks)*b.N)/b.Elapsed().Seconds(), "runs/s")
+		})
+	}
+}

@@ -1,0 +1,442 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestProblemsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range Problems() {
+		t.Run(p.Name, func(t *testing.T) {
+			require.False(t, seen[p.Name], "duplicate name")
+			seen[p.Name] = true
+			assert.Equal(t, strings.ToLower(p.Name), p.Name)
+			assert.NotContains(t, p.Name, " ")
+			assert.NotEmpty(t, p.Description)
+			require.NoError(t, p.Net.Validate())
+			require.Equal(t, p.Net.Dim(), p.Dim())
+			require.Len(t, p.Data.X, p.Data.N*p.Net.In)
+			require.Len(t, p.Data.Y, p.Data.N*p.Net.Out())
+			obj := p.Objective()
+			require.Equal(t, p.Dim(), obj.Dim())
+			if p.Classification {
+				for _, y := range p.Data.Y {
+					require.True(t, y == 0 || y == 1, "target %v", y)
+				}
+			}
+			if p.Optimum != nil {
+				assert.Len(t, p.Optimum, p.Dim())
+			}
+			if p.Query != nil {
+				assert.Len(t, p.Query, p.Net.In)
+				assert.Len(t, p.QueryAnswer, p.Net.Out())
+			}
+			// Every per-problem default names a known optimizer and setting
+			// with an allowed value.
+			for _, d := range p.Defaults {
+				k, _, ok := strings.Cut(d, "=")
+				require.True(t, ok, d)
+				method, _, ok := strings.Cut(k, ".")
+				require.True(t, ok, d)
+				m, err := LookupMethod(method)
+				require.NoError(t, err, d)
+				_, err = m.New(testSettings(t, p, m))
+				require.NoError(t, err, d)
+			}
+			// LookupProblem returns an equal, fresh problem.
+			q, err := LookupProblem(p.Name)
+			require.NoError(t, err)
+			assert.True(t, reflect.DeepEqual(p, q))
+			assert.NotSame(t, p, q)
+		})
+	}
+	assert.Contains(t, ProblemNames(), "linsep-NxF")
+}
+
+func TestProblemShapes(t *testing.T) {
+	tests := []struct {
+		name   string
+		dim, n int
+		net    string
+	}{
+		{"seed3", 3, 4, "3→1 sigmoid"},
+		{"celsius", 2, 7, "1→1 linear+b"},
+		{"xor", 9, 4, "2→2 sigmoid+b→1 sigmoid+b"},
+		{"parity4", 25, 16, "4→4 sigmoid+b→1 sigmoid+b"},
+		{"spirals", 501, 194, "2→20 tanh+b→20 tanh+b→1 sigmoid+b"},
+		{"linsep-128x8", 9, 128, "8→1 sigmoid+b"},
+		{"linsep-1000x20", 21, 1000, "20→1 sigmoid+b"},
+		{"linsep-2x1", 2, 2, "1→1 sigmoid+b"},
+	}
+	for _, test := range tests {
+		p, err := LookupProblem(test.name)
+		require.NoError(t, err, test.name)
+		assert.Equal(t, test.name, p.Name)
+		assert.Equal(t, test.dim, p.Dim(), test.name)
+		assert.Equal(t, test.n, p.Data.N, test.name)
+		assert.Equal(t, test.net, p.Net.String(), test.name)
+	}
+}
+
+func TestLookupProblemErrors(t *testing.T) {
+	tests := []struct{ name, msg string }{
+		{"foo", "known:"},
+		{"XOR", "known:"},
+		{"", "known:"},
+		{"linsep-1x3", "linsep-NxF"},
+		{"linsep-10x0", "linsep-NxF"},
+		{"linsep-10", "linsep-NxF"},
+		{"linsep-ax3", "linsep-NxF"},
+		{"linsep--5x3", "linsep-NxF"},
+		{"linsep-5000x5000", "2^24"},
+	}
+	for _, test := range tests {
+		var err error
+		require.NotPanics(t, func() { _, err = LookupProblem(test.name) }, test.name)
+		require.Error(t, err, "%q", test.name)
+		assert.Contains(t, err.Error(), fmt.Sprintf("%q", test.name))
+		assert.Contains(t, err.Error(), test.msg)
+	}
+}
+
+func TestSeed3Data(t *testing.T) {
+	p := Seed3()
+	assert.Equal(t, []float64{0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1}, p.Data.X)
+	assert.Equal(t, []float64{0, 1, 1, 0}, p.Data.Y)
+	for n := 0; n < p.Data.N; n++ {
+		assert.Equal(t, p.Data.X[3*n], p.Data.Y[n], "the output is the first input")
+	}
+	assert.Equal(t, []float64{1, 0, 0}, p.Query)
+	assert.Equal(t, []float64{1}, p.QueryAnswer)
+}
+
+// TestCelsiusData checks the data (f = 1.8c + 32 at the course's seven
+// Celsius values), that the documented optimum has zero loss, and the
+// documented Hessian eigenvalues ≈ 1119 and ≈ 1.9 on which the default
+// learning rate rests.
+func TestCelsiusData(t *testing.T) {
+	// eigTol: the doc quotes the eigenvalues to 3–4 significant digits.
+	const eigTol = 0.01
+	p := Celsius()
+	c := []float64{-40, -10, 0, 8, 15, 22, 38}
+	assert.Equal(t, c, p.Data.X)
+	for i, v := range c {
+		assert.InDelta(t, 1.8*v+32, p.Data.Y[i], 1e-13)
+	}
+	obj := p.Objective()
+	assert.Equal(t, 0.0, obj.Loss(p.Optimum), "the optimum fits the data exactly")
+	assert.Equal(t, 0.0, p.ParamError(p.Optimum))
+	assert.InDelta(t, 212, obj.Predict(nil, p.Optimum, p.Query)[0], 1e-12)
+
+	// E = (1/N)Σ(wc + b − f)², so H = (2/N)Σ[c², c; c, 1].
+	var s2, s1 float64
+	for _, v := range c {
+		s2, s1 = s2+v*v, s1+v
+	}
+	n := float64(len(c))
+	h := mat.NewSymDense(2, []float64{2 * s2 / n, 2 * s1 / n, 2 * s1 / n, 2})
+	var eig mat.EigenSym
+	require.True(t, eig.Factorize(h, false))
+	vals := eig.Values(nil)
+	slices.Sort(vals)
+	assert.InEpsilon(t, 1.9, vals[0], eigTol*5) // quoted as "about 1.9"
+	assert.InEpsilon(t, 1119, vals[1], eigTol)
+	assert.Less(t, 0.001, 2/vals[1], "the default learning rate must be stable")
+}
+
+func TestParity4Data(t *testing.T) {
+	p := Parity4()
+	seen := map[[4]float64]bool{}
+	for n := 0; n < 16; n++ {
+		var row [4]float64
+		copy(row[:], p.Data.X[4*n:4*n+4])
+		seen[row] = true
+		ones := 0.0
+		for _, v := range row {
+			ones += v
+		}
+		assert.Equal(t, math.Mod(ones, 2), p.Data.Y[n], "pattern %v", row)
+	}
+	assert.Len(t, seen, 16, "all 16 patterns")
+}
+
+func TestSpiralsData(t *testing.T) {
+	// spiralTol: sin/cos of multiples of π/16 and the radius are within a
+	// few ulps of 6.5.
+	const spiralTol = 1e-14
+	p := Spirals()
+	require.Equal(t, 194, p.Data.N)
+	assert.InDelta(t, 0, p.Data.X[0], spiralTol)
+	assert.InDelta(t, 6.5, p.Data.X[1], spiralTol)
+	assert.InDelta(t, -6.5, p.Data.X[3], spiralTol)
+	for i := 0; i < 97; i++ {
+		x, y := p.Data.X[4*i], p.Data.X[4*i+1]
+		assert.InDelta(t, 6.5*float64(104-i)/104, math.Hypot(x, y), spiralTol, "point %d", i)
+		assert.Equal(t, -x, p.Data.X[4*i+2])
+		assert.Equal(t, -y, p.Data.X[4*i+3])
+		assert.Equal(t, []float64{1, 0}, p.Data.Y[2*i:2*i+2])
+	}
+}
+
+func TestLinSep(t *testing.T) {
+	a, b, c := LinSep(200, 5, 1), LinSep(200, 5, 1), LinSep(200, 5, 2)
+	assert.Equal(t, a.Data, b.Data, "same seed, same data")
+	assert.NotEqual(t, a.Data.X, c.Data.X)
+	ones := 0.0
+	for _, y := range a.Data.Y {
+		ones += y
+	}
+	// A hyperplane through the origin splits uniform data about evenly:
+	// 200 fair coins land in [60, 140] except with probability ~1e-8.
+	assert.Greater(t, ones, 60.0)
+	assert.Less(t, ones, 140.0)
+	for _, v := range a.Data.X {
+		require.True(t, v >= -1 && v <= 1)
+	}
+}
+
+func TestInitParams(t *testing.T) {
+	p := XOR()
+	x, y := make([]float64, p.Dim()), make([]float64, p.Dim())
+	p.InitParams(x, rand.New(rand.NewPCG(5, 0)))
+	p.InitParams(y, rand.New(rand.NewPCG(5, 0)))
+	assert.Equal(t, x, y)
+	for _, v := range x {
+		assert.True(t, v >= -1 && v <= 1, "%v", v)
+	}
+	assert.Panics(t, func() { p.InitParams(make([]float64, 3), rand.New(rand.NewPCG(5, 0))) })
+}
+
+func TestParamError(t *testing.T) {
+	p := Celsius()
+	assert.Equal(t, 0.5, p.ParamError([]float64{1.8, 32.5}))
+	assert.Equal(t, 0.75, p.ParamError([]float64{1.05, 32.5}))
+	assert.True(t, math.IsNaN(p.ParamError([]float64{math.NaN(), 32})))
+	assert.True(t, math.IsNaN(XOR().ParamError(make([]float64, 9))), "no optimum: NaN")
+}
+
+func TestNewMSEErrors(t *testing.T) {
+	ok := Network{In: 2, Layers: []Layer{{Out: 1, Act: Sigmoid}}}
+	data := Dataset{N: 2, X: []float64{0, 1, 1, 0}, Y: []float64{1, 0}}
+	tests := []struct {
+		name string
+		net  Network
+		data Dataset
+		msg  string
+	}{
+		{"no-inputs", Network{In: 0, Layers: ok.Layers}, data, "inputs"},
+		{"no-layers", Network{In: 2}, data, "no layers"},
+		{"empty-layer", Network{In: 2, Layers: []Layer{{Out: 0}}}, data, "neurons"},
+		{"bad-activation", Network{In: 2, Layers: []Layer{{Out: 1, Act: Activation(9)}}}, data, "activation"},
+		{"no-samples", ok, Dataset{}, "samples"},
+		{"short-x", ok, Dataset{N: 2, X: []float64{0, 1, 1}, Y: []float64{1, 0}}, "X"},
+		{"long-y", ok, Dataset{N: 2, X: []float64{0, 1, 1, 0}, Y: []float64{1, 0, 1}}, "Y"},
+	}
+	for _, test := range tests {
+		m, err := NewMSE(test.net, test.data)
+		require.Error(t, err, test.name)
+		assert.Nil(t, m)
+		assert.Contains(t, err.Error(), test.msg, test.name)
+		assert.True(t, strings.HasPrefix(err.Error(), "optim: "), test.name)
+	}
+	_, err := NewMSE(ok, data)
+	require.NoError(t, err)
+}
+
+// TestMSEValues checks Loss, Predict and Classified on hand-computed cases.
+func TestMSEValues(t *testing.T) {
+	// mseTol: a handful of roundings of numbers ≤ 1.
+	const mseTol = 1e-15
+	// One linear neuron with bias, two outputs: MSE averages over N·K.
+	net := Network{In: 1, Layers: []Layer{{Out: 2, Act: Linear, Bias: true}}}
+	data := Dataset{N: 2, X: []float64{1, 2}, Y: []float64{0, 0, 1, 1}}
+	m, err := NewMSE(net, data)
+	require.NoError(t, err)
+	x := []float64{1, -1, 0, 0.5} // w = (1, −1), b = (0, 0.5)
+	// outputs: x=1 → (1, −0.5), x=2 → (2, −1.5); residuals 1, −0.5, 1, −2.5.
+	assert.InDelta(t, (1+0.25+1+6.25)/4, m.Loss(x), mseTol)
+	assert.Equal(t, []float64{2, -1.5}, m.Predict(nil, x, []float64{2}))
+	out := make([]float64, 2)
+	assert.Equal(t, []float64{1, -0.5}, m.Predict(out, x, []float64{1}))
+	assert.Panics(t, func() { m.Loss(x[:3]) })
+	assert.Panics(t, func() { m.Grad(make([]float64, 4), x[:3]) })
+	assert.Panics(t, func() { m.Grad(make([]float64, 3), x) })
+
+	// σ(0) = 0.5 counts as wrong; σ(±2) is on the right side.
+	p := Seed3()
+	s := p.Objective()
+	assert.False(t, s.Classified([]float64{0, 0, 0}))
+	assert.True(t, s.Classified([]float64{4, 0, -2}))
+	assert.False(t, s.Classified([]float64{-4, 0, 2}))
+	assert.InDelta(t, 0.25, s.Loss([]float64{0, 0, 0}), mseTol)
+}
+
+func TestCounter(t *testing.T) {
+	c := &Counter{Objective: XOR().Objective()}
+	x := make([]float64, 9)
+	g := make([]float64, 9)
+	c.Loss(x)
+	c.Loss(x)
+	c.Grad(g, x)
+	assert.Equal(t, 3, c.LossEvals)
+	assert.Equal(t, 1, c.GradEvals)
+	assert.Equal(t, 9, c.Dim())
+}
+
+func TestActivationString(t *testing.T) {
+	assert.Equal(t, "sigmoid", Sigmoid.String())
+	assert.Equal(t, "tanh", Tanh.String())
+	assert.Equal(t, "linear", Linear.String())
+	assert.Equal(t, "Activation(7)", Activation(7).String())
+}
+
+// solveCase is a solve-rate requirement measured on seeds 1..seeds: the
+// starting point comes from PCG(seed, 0) and the optimizer's randomness from
+// PCG(seed, 1), as in runMethod.
+type solveCase struct {
+	problem, method string
+	settings        map[string]float64 // nil: the problem's defaults
+	budget          int                // iterations
+	seeds           int
+	minSolved       int
+	long            bool // skipped under -short
+	solved          func(p *Problem, obj *MSE, x []float64, loss float64) bool
+}
+
+func mseBelow(target float64) func(*Problem, *MSE, []float64, float64) bool {
+	return func(_ *Problem, _ *MSE, _ []float64, loss float64) bool { return loss < target }
+}
+
+func classified(_ *Problem, obj *MSE, x []float64, _ float64) bool { return obj.Classified(x) }
+
+// celsiusParamTol is the tutorial's tolerance for "the network learned
+// f = 1.8c + 32": both parameters within 1e-7.
+const celsiusParamTol = 1e-7
+
+func celsiusRecovered(p *Problem, _ *MSE, x []float64, _ float64) bool {
+	return p.ParamError(x) < celsiusParamTol
+}
+
+func queryAbove(v float64) func(*Problem, *MSE, []float64, float64) bool {
+	return func(p *Problem, obj *MSE, x []float64, _ float64) bool {
+		return obj.Predict(nil, x, p.Query)[0] > v
+	}
+}
+
+// Thresholds are set below the rates measured on this code (in the comments)
+// so that a change of summation order, which can move a run from one local
+// minimum to another, does not fail the test, while a broken optimizer does.
+var solveCases = []solveCase{
+	// seed3 by the tutorial's method, backprop with lr = 2: the query answer
+	// passes 0.99 after 92–105 epochs on seeds 1–20 (20/20).
+	{problem: "seed3", method: "backprop", budget: 200, seeds: 20, minSolved: 20, solved: queryAbove(0.99)},
+	// Every Rprop variant: 12–14 epochs on seeds 1–20.
+	{problem: "seed3", method: "irprop-", budget: 50, seeds: 20, minSolved: 20, solved: queryAbove(0.99)},
+	// The GA: 23–65 generations on seeds 1–20.
+	{problem: "seed3", method: "ga", budget: 150, seeds: 10, minSolved: 10, solved: queryAbove(0.99)},
+	// celsius: with the default Δmin = 1e-6 no Rprop variant gets both
+	// parameters within 1e-7 reliably (measured within 3000 epochs on seeds
+	// 1–10: rprop+ and irprop+ 0/10, irprop− 1/10, rprop− 2/10): a step
+	// cannot shrink below Δmin. Without a lower bound irprop− needs 83–105
+	// epochs and rprop+ 71–96 (seeds 1–20, all 20 reach loss exactly 0).
+	{problem: "celsius", method: "irprop-", settings: map[string]float64{"delta-min": -1}, budget: 200, seeds: 20, minSolved: 20, solved: celsiusRecovered},
+	{problem: "celsius", method: "rprop+", settings: map[string]float64{"delta-min": -1}, budget: 200, seeds: 20, minSolved: 20, solved: celsiusRecovered},
+	// The GA gets there too, more slowly: 286–582 generations in 8/10.
+	{problem: "celsius", method: "ga", budget: 1000, seeds: 10, minSolved: 6, long: true, solved: celsiusRecovered},
+	// xor (2-2-1) has local minima at MSE ≈ 0.13 and 0.17 from [-1, 1]
+	// starts: irprop+ reaches MSE < 1e-3 within 1000 epochs on 14/20 seeds
+	// (18/30 over seeds 1–30; the successes need 30–126 epochs, the failures
+	// stay stuck through 3000 epochs). 8/10 would be false.
+	{problem: "xor", method: "irprop+", budget: 1000, seeds: 20, minSolved: 11, solved: mseBelow(1e-3)},
+	// irprop− likewise: 13/20.
+	{problem: "xor", method: "irprop-", budget: 1000, seeds: 20, minSolved: 10, solved: mseBelow(1e-3)},
+	// parity4 (4-4-1) is harder: MSE < 1e-3 within 1000 epochs on 5/20 seeds
+	// for irprop+ (159–436 epochs), 4/20 for each other variant; 11/20 seeds
+	// are solved by at least one variant.
+	{problem: "parity4", method: "irprop+", budget: 1000, seeds: 20, minSolved: 3, solved: mseBelow(1e-3)},
+	// linsep-128x8: irprop− classifies every sample after 20–58 epochs on
+	// seeds 1–20; GD (lr 1) and the GA are much slower.
+	{problem: "linsep-128x8", method: "irprop-", budget: 200, seeds: 20, minSolved: 20, solved: classified},
+	// spirals: irprop− classifies all 194 points within 3000 epochs on 8/10
+	// seeds (1182–2679 epochs); seeds 1–3 need 2554, 1238 and 1558. About
+	// 0.4 ms per epoch, so this is the slowest case and is skipped under
+	// -short.
+	{problem: "spirals", method: "irprop-", budget: 3000, seeds: 3, minSolved: 2, long: true, solved: classified},
+}
+
+func TestSolve(t *testing.T) {
+	for _, sc := range solveCases {
+		t.Run(fmt.Sprintf("problem=%s/optimizer=%s/budget=%d", sc.problem, sc.method, sc.budget), func(t *testing.T) {
+			if sc.long && testing.Short() {
+				t.Skip("slow; skipped under -short")
+			}
+			p, err := LookupProblem(sc.problem)
+			require.NoError(t, err)
+			m, err := LookupMethod(sc.method)
+			require.NoError(t, err)
+			settings := testSettings(t, p, m)
+			for k, v := range sc.settings {
+				settings[k] = v
+			}
+			var hits []int
+			solved := 0
+			for seed := uint64(1); seed <= uint64(sc.seeds); seed++ {
+				o, err := m.New(settings)
+				require.NoError(t, err)
+				obj := p.Objective()
+				x := make([]float64, p.Dim())
+				p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
+				loss, err := o.Init(obj, x, rand.New(rand.NewPCG(seed, 1)))
+				require.NoError(t, err)
+				hit := -1
+				for it := 1; it <= sc.budget; it++ {
+					loss, err = o.Step(x)
+					require.NoError(t, err)
+					if sc.solved(p, obj, x, loss) {
+						hit = it
+						break
+					}
+				}
+				if hit > 0 {
+					solved++
+				}
+				hits = append(hits, hit)
+			}
+			t.Logf("iterations to solve per seed (-1: not within %d): %v", sc.budget, hits)
+			assert.GreaterOrEqual(t, solved, sc.minSolved, "solved %d of %d seeds", solved, sc.seeds)
+		})
+	}
+}
+
+// TestSeed3Query trains the tutorial's perceptron for its 10000 iterations
+// from several random starts: the answer for the new situation [1, 0, 0]
+// exceeds 0.99 (the tutorial's own start gives 0.99993704, see
+// tutorial_test.go), and the three training answers are right.
+func TestSeed3Query(t *testing.T) {
+	p := Seed3()
+	for seed := uint64(1); seed <= 5; seed++ {
+		obj := p.Objective()
+		x := make([]float64, 3)
+		p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
+		b := &Backprop{LearningRate: 2}
+		_, err := b.Init(obj, x, nil)
+		require.NoError(t, err)
+		for range 10000 {
+			_, err := b.Step(x)
+			require.NoError(t, err)
+		}
+		got := obj.Predict(nil, x, p.Query)[0]
+		assert.Greater(t, got, 0.99, "seed %d", seed)
+		assert.True(t, obj.Classified(x), "seed %d", seed)
+	}
+}
