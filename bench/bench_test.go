@@ -67,12 +67,12 @@ func BenchmarkRunner(b *testing.B) {
 }
 
 // BenchmarkThroughput runs a 60-run experiment (seed3 and xor × irprop- and
-// backprop × 15 seeds, budget 20000, no plateau detection) into a fresh
+// backprop × 15 seeds, budget 100000, no plateau detection) into a fresh
 // folder per op, with 1 and 2 workers; with two cores, 2 workers should
 // reach ≥ 1.8× the runs/s of 1.
 func BenchmarkThroughput(b *testing.B) {
 	cfg := bench.Config{Problems: []string{"seed3", "xor"}, Optimizers: []string{"irprop-", "backprop"}, Seeds: 15,
-		Budget: 20000, PlateauMin: -1}
+		Budget: 100000, PlateauMin: -1}
 	plan, err := bench.NewPlan(cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/optbench/optbench/optim"
 )
@@ -378,15 +379,31 @@ func fmtMetric(metric string, v float64) string {
 // results.bench for recs into dir, atomically.
 func WriteSummaries(dir string, cfg Config, recs []*Record) error {
 	groups := Groups(recs)
+	// Groups are independent (each bootstrap has its own seeded stream), so
+	// they are summarized in parallel and concatenated in order.
+	sums := make([][][]string, len(groups))
+	tgts := make([][][]string, len(groups))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, g := range groups {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			sums[i] = summaryRows(g)
+			for _, s := range TargetStats(g) {
+				tgts[i] = append(tgts[i], []string{s.Problem, s.Optimizer, s.Target, strconv.Itoa(s.Runs),
+					strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo), fmtFloat(s.Hi),
+					fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.SecondsMedian),
+					fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi)})
+			}
+		}()
+	}
+	wg.Wait()
 	var sum, tgt, cmp [][]string
-	for _, g := range groups {
-		sum = append(sum, summaryRows(g)...)
-		for _, s := range TargetStats(g) {
-			tgt = append(tgt, []string{s.Problem, s.Optimizer, s.Target, strconv.Itoa(s.Runs),
-				strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo), fmtFloat(s.Hi),
-				fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.SecondsMedian),
-				fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi)})
-		}
+	for i := range groups {
+		sum = append(sum, sums[i]...)
+		tgt = append(tgt, tgts[i]...)
 	}
 	for _, c := range Compare(groups) {
 		cmp = append(cmp, []string{c.Problem, c.Metric, c.A, c.B, strconv.Itoa(c.NA), strconv.Itoa(c.NB),
