@@ -72,22 +72,32 @@ func (b *Backprop) Step(x []float64) (float64, error) {
 	if len(x) != len(b.grad) {
 		return 0, &DimError{len(x), len(b.grad)}
 	}
-	copy(b.last, x)
-	chk := 0.0
-	g, v := b.grad[:len(x)], b.vel[:len(x)]
-	if b.mu == 0 {
-		for i := range x {
-			x[i] -= b.lr * g[i]
-			chk += x[i] * 0
+	// The loops save x in last (for fail) and check that the new parameters
+	// are finite (x − x is 0 exactly when x is finite).
+	g, v, last := b.grad[:len(x)], b.vel[:len(x)], b.last[:len(x)]
+	lr, mu := b.lr, b.mu
+	bad := false
+	if mu == 0 {
+		for i, xi := range x {
+			last[i] = xi
+			xi -= lr * g[i]
+			x[i] = xi
+			if xi-xi != 0 {
+				bad = true
+			}
 		}
 	} else {
-		for i := range x {
-			v[i] = b.mu*v[i] - b.lr*g[i]
-			x[i] += v[i]
-			chk += x[i] * 0
+		for i, xi := range x {
+			last[i] = xi
+			vi := mu*v[i] - lr*g[i]
+			xi += vi
+			v[i], x[i] = vi, xi
+			if xi-xi != 0 {
+				bad = true
+			}
 		}
 	}
-	if chk != 0 {
+	if bad {
 		return b.fail(x)
 	}
 	loss := b.obj.Grad(b.grad, x)

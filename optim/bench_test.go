@@ -1,6 +1,7 @@
 package optim_test
 
 import (
+	"io"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -34,7 +35,8 @@ func benchSettings(tb testing.TB, p *optim.Problem, m optim.Method) map[string]f
 
 // benchSetup returns an optimizer of method m initialized on a counting
 // objective of p at parameters drawn from a fixed seed. The counter is reset
-// after Init, so it counts the evaluations of Steps only.
+// after Init, so it counts the evaluations of Steps only. An optimizer that
+// is an io.Closer is closed when the test or benchmark ends.
 func benchSetup(tb testing.TB, p *optim.Problem, m optim.Method) (optim.Optimizer, *optim.Counter, []float64) {
 	tb.Helper()
 	opt, err := m.New(benchSettings(tb, p, m))
@@ -47,6 +49,9 @@ func benchSetup(tb testing.TB, p *optim.Problem, m optim.Method) (optim.Optimize
 	c := &optim.Counter{Objective: p.Objective()}
 	if _, err := opt.Init(c, x, rnd); err != nil {
 		tb.Fatalf("%s on %s: Init: %v", m.Name, p.Name, err)
+	}
+	if cl, ok := opt.(io.Closer); ok {
+		tb.Cleanup(func() { cl.Close() })
 	}
 	c.LossEvals, c.GradEvals = 0, 0
 	return opt, c, x
@@ -107,8 +112,12 @@ func BenchmarkLoss(b *testing.B) {
 	}
 }
 
+// stepMayAllocate lists the optimizers documented to allocate in Step: the
+// wrappers of gonum's methods (see Gonum). TestStepAllocs logs their counts.
+var stepMayAllocate = map[string]bool{"lbfgs": true, "bfgs": true, "cg": true, "neldermead": true, "cmaes": true}
+
 // TestStepAllocs checks that Step allocates nothing, for every built-in
-// problem and optimizer.
+// problem and optimizer (except those of stepMayAllocate).
 func TestStepAllocs(t *testing.T) {
 	for _, p := range optim.Problems() {
 		for _, m := range optim.Methods() {
@@ -123,7 +132,10 @@ func TestStepAllocs(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Step: %v", err)
 				}
-				if allocs != 0 {
+				switch {
+				case stepMayAllocate[m.Name]:
+					t.Logf("Step allocates %v times per call (documented)", allocs)
+				case allocs != 0:
 					t.Errorf("Step allocates %v times per call, want 0", allocs)
 				}
 			})

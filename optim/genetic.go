@@ -173,48 +173,58 @@ func argmin(f []float64) int {
 	return b
 }
 
-// tournament returns the index of the best of ga.tour aspirants drawn with
-// replacement.
-func (ga *GA) tournament() int {
-	w := ga.rnd.IntN(ga.n)
-	for k := 1; k < ga.tour; k++ {
-		if c := ga.rnd.IntN(ga.n); ga.fit[c] < ga.fit[w] {
-			w = c
+// tournament returns the index of the best of tour aspirants drawn with
+// replacement from the n individuals with losses fit.
+func tournament(rnd *rand.Rand, fit []float64, tour int) int {
+	n := len(fit)
+	w := rnd.IntN(n)
+	fw := fit[w]
+	for k := 1; k < tour; k++ {
+		if c := rnd.IntN(n); fit[c] < fw {
+			w, fw = c, fit[c]
 		}
 	}
 	return w
 }
 
 // selectElite stores the indices of the ga.elites best individuals in
-// ga.elite, best first (ties broken by lower index).
+// ga.elite, best first (ties broken by lower index). It makes one pass,
+// inserting each individual into the sorted list of the best ones so far;
+// an individual goes before another only when its loss is strictly lower,
+// and the indices come in increasing order, so ties keep the lower index
+// first.
 func (ga *GA) selectElite() {
-	for e := range ga.elite {
-		b := -1
-	outer:
-		for i, v := range ga.fit {
-			for _, prev := range ga.elite[:e] {
-				if prev == i {
-					continue outer
-				}
+	elite, fit := ga.elite, ga.fit
+	k := 0 // elite[:k] is sorted
+	for i, v := range fit {
+		if k == len(elite) {
+			if !(v < fit[elite[k-1]]) {
+				continue
 			}
-			if b < 0 || v < ga.fit[b] {
-				b = i
-			}
+			k--
 		}
-		ga.elite[e] = b
+		j := k
+		for j > 0 && v < fit[elite[j-1]] {
+			elite[j] = elite[j-1]
+			j--
+		}
+		elite[j] = i
+		k++
 	}
 }
 
 // mutate applies Gaussian mutation to child and reports whether any gene
 // changed.
 func (ga *GA) mutate(child []float64) bool {
-	changed := false
-	if ga.mut == 0 {
+	mut := ga.mut
+	if mut == 0 {
 		return false
 	}
+	rnd, sigma := ga.rnd, ga.sigma
+	changed := false
 	for i := range child {
-		if ga.rnd.Float64() < ga.mut {
-			child[i] += ga.sigma * ga.rnd.NormFloat64()
+		if rnd.Float64() < mut {
+			child[i] += sigma * rnd.NormFloat64()
 			changed = true
 		}
 	}
@@ -234,30 +244,49 @@ func (ga *GA) Step(x []float64) (float64, error) {
 		return 0, &DimError{len(x), d}
 	}
 	ga.selectElite()
+	n := ga.n
+	pop, next := ga.pop[:n*d], ga.next[:n*d]
+	fit, nextFit := ga.fit[:n], ga.nextFit[:n]
 	for e, k := range ga.elite {
-		copy(ga.next[e*d:(e+1)*d], ga.pop[k*d:(k+1)*d])
-		ga.nextFit[e] = ga.fit[k]
+		copy(next[e*d:(e+1)*d], pop[k*d:(k+1)*d])
+		nextFit[e] = fit[k]
 	}
-	for c := ga.elites; c < ga.n; c += 2 {
-		p1, p2 := ga.tournament(), ga.tournament()
-		a, b := ga.pop[p1*d:(p1+1)*d], ga.pop[p2*d:(p2+1)*d]
-		c1 := ga.next[c*d : (c+1)*d]
+	rnd, tour, cx := ga.rnd, ga.tour, ga.cx
+	alpha := ga.alpha
+	widen := 1 + 2*alpha
+	for c := ga.elites; c < n; c += 2 {
+		p1, p2 := tournament(rnd, fit, tour), tournament(rnd, fit, tour)
+		a, b := pop[p1*d:(p1+1)*d], pop[p2*d:(p2+1)*d]
+		c1 := next[c*d : (c+1)*d]
 		var c2 []float64
-		if c+1 < ga.n {
-			c2 = ga.next[(c+1)*d : (c+2)*d]
+		if c+1 < n {
+			c2 = next[(c+1)*d : (c+2)*d]
 		}
-		crossed := ga.cx > 0 && ga.rnd.Float64() < ga.cx
+		crossed := cx > 0 && rnd.Float64() < cx
 		if crossed {
-			for i := range c1 {
-				lo, hi := a[i], b[i]
-				if lo > hi {
-					lo, hi = hi, lo
+			b := b[:len(a)]
+			c1 := c1[:len(a)]
+			if c2 != nil {
+				c2 := c2[:len(a)]
+				for i, lo := range a {
+					hi := b[i]
+					if lo > hi {
+						lo, hi = hi, lo
+					}
+					span := hi - lo
+					base, width := lo-alpha*span, widen*span
+					c1[i] = base + width*rnd.Float64()
+					c2[i] = base + width*rnd.Float64()
 				}
-				span := hi - lo
-				base, width := lo-ga.alpha*span, (1+2*ga.alpha)*span
-				c1[i] = base + width*ga.rnd.Float64()
-				if c2 != nil {
-					c2[i] = base + width*ga.rnd.Float64()
+			} else {
+				for i, lo := range a {
+					hi := b[i]
+					if lo > hi {
+						lo, hi = hi, lo
+					}
+					span := hi - lo
+					base, width := lo-alpha*span, widen*span
+					c1[i] = base + width*rnd.Float64()
 				}
 			}
 		} else {
@@ -267,15 +296,15 @@ func (ga *GA) Step(x []float64) (float64, error) {
 			}
 		}
 		if ga.mutate(c1) || crossed {
-			ga.nextFit[c] = ga.eval(c1)
+			nextFit[c] = ga.eval(c1)
 		} else {
-			ga.nextFit[c] = ga.fit[p1]
+			nextFit[c] = fit[p1]
 		}
 		if c2 != nil {
 			if ga.mutate(c2) || crossed {
-				ga.nextFit[c+1] = ga.eval(c2)
+				nextFit[c+1] = ga.eval(c2)
 			} else {
-				ga.nextFit[c+1] = ga.fit[p2]
+				nextFit[c+1] = fit[p2]
 			}
 		}
 	}

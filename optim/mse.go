@@ -2,7 +2,6 @@ package optim
 
 import (
 	"fmt"
-	"math"
 )
 
 // Dataset holds a problem's samples: N rows of inputs X (row-major, N×In)
@@ -38,8 +37,7 @@ type MSE struct {
 	data   Dataset
 	dim    int
 	plan   []layerPlan
-	act    [][]float64 // per layer: outputs for the current sample
-	delta  [][]float64 // per layer: ∂E/∂z for the current sample
+	act    [][]float64 // per layer: outputs for the current sample (forward)
 	scale  float64     // 2/(N·K)
 	nk     float64     // N·K
 	inDim  int
@@ -91,7 +89,6 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 		}
 		m.plan = append(m.plan, p)
 		m.act = append(m.act, make([]float64, l.Out))
-		m.delta = append(m.delta, make([]float64, l.Out))
 		m.bact = append(m.bact, make([]float64, block*l.Out))
 		m.bdelta = append(m.bdelta, make([]float64, block*l.Out))
 		in = l.Out
@@ -169,8 +166,7 @@ func affine(z, w, bias, prev []float64, nin, nout int) {
 	prev = prev[:nb*nin]
 	w = w[:nout*nin]
 	if nout == 1 {
-		b := 0.0
-		hasBias := bias != nil
+		hasBias, b := bias != nil, 0.0
 		if hasBias {
 			b = bias[0]
 		}
@@ -185,6 +181,25 @@ func affine(z, w, bias, prev []float64, nin, nout int) {
 				v += b
 			}
 			z[s] = v
+		}
+		return
+	}
+	if bias != nil {
+		bias = bias[:nout]
+	}
+	if nin == 2 {
+		for s := 0; s < nb; s++ {
+			in := prev[2*s : 2*s+2]
+			in0, in1 := in[0], in[1]
+			zs := z[s*nout : s*nout+nout]
+			for o := range zs {
+				row := w[2*o : 2*o+2]
+				v := 0 + row[0]*in0 + row[1]*in1
+				if bias != nil {
+					v += bias[o]
+				}
+				zs[o] = v
+			}
 		}
 		return
 	}
@@ -214,8 +229,6 @@ func (m *MSE) Loss(x []float64) float64 {
 	switch m.shape {
 	case shapePerceptron:
 		return m.lossPerceptron(x)
-	case shapeTwoLayer:
-		return m.lossTwoLayer(x)
 	}
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
@@ -414,39 +427,30 @@ func derivMul(act Activation, dp, a []float64) {
 	}
 }
 
-// lossPerceptron is Loss for a single neuron.
+// lossPerceptron is Loss for a single neuron, computed like gradPerceptron.
 func (m *MSE) lossPerceptron(x []float64) float64 {
 	nin, n := m.inDim, m.data.N
 	X, Y := m.data.X[:n*nin], m.data.Y[:n]
 	w := x[:nin]
 	p := &m.plan[0]
-	hasBias, b := p.b >= 0, 0.0
-	if hasBias {
-		b = x[p.b]
+	var bias []float64
+	if p.b >= 0 {
+		bias = x[p.b : p.b+1]
 	}
 	act := p.act
 	sum := 0.0
-	for s, ys := range Y {
-		in := X[s*nin : s*nin+nin]
-		in = in[:len(w)]
-		z := 0.0
-		for i, wi := range w {
-			z += wi * in[i]
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		block := X[s0*nin : (s0+nb)*nin]
+		a := m.bact[0][:nb]
+		affine(a, w, bias, block, nin, 1)
+		activate(act, a)
+		y := Y[s0 : s0+nb]
+		y = y[:len(a)]
+		for s, v := range a {
+			r := v - y[s]
+			sum += r * r
 		}
-		if hasBias {
-			z += b
-		}
-		var v float64
-		switch act {
-		case Sigmoid:
-			v = sigmoid(z)
-		case Tanh:
-			v = math.Tanh(z)
-		default:
-			v = z
-		}
-		r := v - ys
-		sum += r * r
 	}
 	return sum / m.nk
 }
@@ -461,9 +465,11 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 	X, Y := m.data.X[:n*nin], m.data.Y[:n]
 	w, g := x[:nin], grad[:nin]
 	p := &m.plan[0]
+	var bias []float64
 	hasBias, b := p.b >= 0, 0.0
 	if hasBias {
-		b = x[p.b]
+		bias = x[p.b : p.b+1]
+		b = bias[0]
 	}
 	act, scale := p.act, m.scale
 	clear(g)
@@ -493,18 +499,7 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 			nb := min(m.block, n-s0)
 			block := X[s0*nin : (s0+nb)*nin]
 			a := m.bact[0][:nb]
-			for s := range a {
-				in := block[s*nin : s*nin+nin]
-				in = in[:len(w)]
-				z := 0.0
-				for i, wi := range w {
-					z += wi * in[i]
-				}
-				if hasBias {
-					z += b
-				}
-				a[s] = z
-			}
+			affine(a, w, bias, block, nin, 1)
 			activate(act, a)
 			y := Y[s0 : s0+nb]
 			y = y[:len(a)]
@@ -550,141 +545,83 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 	return sum / m.nk
 }
 
-// lossTwoLayer is Loss for a hidden layer and one output neuron.
-func (m *MSE) lossTwoLayer(x []float64) float64 {
-	p1, p2 := &m.plan[0], &m.plan[1]
-	nin, nh, n := p1.in, p1.out, m.data.N
-	X, Y := m.data.X[:n*nin], m.data.Y[:n]
-	w1, w2 := x[p1.w:p1.w+nh*nin], x[p2.w:p2.w+nh]
-	var b1 []float64
-	if p1.b >= 0 {
-		b1 = x[p1.b : p1.b+nh]
-	}
-	has2, b2 := p2.b >= 0, 0.0
-	if has2 {
-		b2 = x[p2.b]
-	}
-	a1, a2 := p1.act, p2.act
-	sum := 0.0
-	for s, ys := range Y {
-		in := X[s*nin : s*nin+nin]
-		z2 := 0.0
-		for o, wo := range w2 {
-			row := w1[o*nin : o*nin+nin]
-			in := in[:len(row)]
-			z := 0.0
-			for i, wi := range row {
-				z += wi * in[i]
-			}
-			if b1 != nil {
-				z += b1[o]
-			}
-			switch a1 {
-			case Sigmoid:
-				z = sigmoid(z)
-			case Tanh:
-				z = math.Tanh(z)
-			}
-			z2 += wo * z
-		}
-		if has2 {
-			z2 += b2
-		}
-		switch a2 {
-		case Sigmoid:
-			z2 = sigmoid(z2)
-		case Tanh:
-			z2 = math.Tanh(z2)
-		}
-		r := z2 - ys
-		sum += r * r
-	}
-	return sum / m.nk
-}
-
-// gradTwoLayer is Grad for a hidden layer and one output neuron.
+// gradTwoLayer is Grad for one hidden layer and one output neuron. The
+// forward pass goes layer by layer over a block of samples, as in Grad; the
+// backward pass goes sample by sample.
 func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
 	p1, p2 := &m.plan[0], &m.plan[1]
 	nin, nh, n := p1.in, p1.out, m.data.N
 	X, Y := m.data.X[:n*nin], m.data.Y[:n]
 	w1, w2 := x[p1.w:p1.w+nh*nin], x[p2.w:p2.w+nh]
 	g1, g2 := grad[p1.w:p1.w+nh*nin], grad[p2.w:p2.w+nh]
-	var b1, gb1 []float64
+	var b1, gb1, b2 []float64
 	if p1.b >= 0 {
 		b1, gb1 = x[p1.b:p1.b+nh], grad[p1.b:p1.b+nh]
 	}
-	has2, b2 := p2.b >= 0, 0.0
-	if has2 {
-		b2 = x[p2.b]
+	if p2.b >= 0 {
+		b2 = x[p2.b : p2.b+1]
 	}
-	h := m.act[0][:nh]
-	w2, g2 = w2[:len(h)], g2[:len(h)]
 	a1, a2, scale := p1.act, p2.act, m.scale
 	clear(grad)
 	sum, gb2 := 0.0, 0.0
-	for s, ys := range Y {
-		in := X[s*nin : s*nin+nin]
-		z2 := 0.0
-		for o := range h {
-			row := w1[o*nin : o*nin+nin]
-			in := in[:len(row)]
-			z := 0.0
-			for i, wi := range row {
-				z += wi * in[i]
-			}
-			if b1 != nil {
-				z += b1[o]
-			}
-			switch a1 {
-			case Sigmoid:
-				z = sigmoid(z)
-			case Tanh:
-				z = math.Tanh(z)
-			}
-			h[o] = z
-			z2 += w2[o] * z
-		}
-		if has2 {
-			z2 += b2
-		}
-		var v, dv float64
-		switch a2 {
-		case Sigmoid:
-			v = sigmoid(z2)
-			dv = v * (1 - v)
-		case Tanh:
-			v = math.Tanh(z2)
-			dv = 1 - v*v
-		default:
-			v, dv = z2, 1
-		}
-		r := v - ys
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		in := X[s0*nin : (s0+nb)*nin]
+		h := m.bact[0][:nb*nh]
+		affine(h, w1, b1, in, nin, nh)
+		activate(a1, h)
+		out := m.bact[1][:nb]
+		affine(out, w2, b2, h, nh, 1)
+		activate(a2, out)
+		sum, gb2 = backTwoLayer(g1, g2, gb1, out, Y[s0:s0+nb], h, in, w2, a1, a2, scale, sum, gb2)
+	}
+	if p2.b >= 0 {
+		grad[p2.b] = gb2
+	}
+	return sum / m.nk
+}
+
+// backTwoLayer adds the contributions of a block's samples to the
+// gradients of a two-layer network, sample by sample, given the block's
+// outputs out, targets y, hidden activations h (nb×nh) and inputs in
+// (nb×nin). It returns the updated sum of squared residuals and bias
+// gradient of the output neuron. It is separate from gradTwoLayer so that
+// its loops keep their variables in registers.
+func backTwoLayer(g1, g2, gb1, out, y, h, in, w2 []float64, a1, a2 Activation, scale, sum, gb2 float64) (float64, float64) {
+	nh := len(w2)
+	nin := len(g1) / nh
+	y = y[:len(out)]
+	h = h[:len(out)*nh]
+	in = in[:len(out)*nin]
+	g2 = g2[:nh]
+	for s, v := range out {
+		r := v - y[s]
 		sum += r * r
-		d := scale * r * dv
+		d := scale * r * a2.deriv(v)
 		gb2 += d
-		for o, hv := range h {
+		hs := h[s*nh : s*nh+nh]
+		ins := in[s*nin : s*nin+nin]
+		for o, wo := range w2 {
+			hv := hs[o]
 			g2[o] += d * hv
-			dp := 0 + w2[o]*d
-			switch a1 {
-			case Sigmoid:
-				dp *= hv * (1 - hv)
-			case Tanh:
-				dp *= 1 - hv*hv
-			}
+			dp := (0 + wo*d) * a1.deriv(hv)
 			row := g1[o*nin : o*nin+nin]
-			in := in[:len(row)]
-			for i, xi := range in {
-				row[i] += dp * xi
+			if len(row) == 2 {
+				ins := ins[:2]
+				row[0] += dp * ins[0]
+				row[1] += dp * ins[1]
+			} else {
+				ins := ins[:len(row)]
+				for i, xi := range ins {
+					row[i] += dp * xi
+				}
 			}
 			if gb1 != nil {
 				gb1[o] += dp
 			}
 		}
 	}
-	if has2 {
-		grad[p2.b] = gb2
-	}
-	return sum / m.nk
+	return sum, gb2
 }
 
 // Predict stores the network's outputs for one input row in out and returns

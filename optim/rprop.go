@@ -155,71 +155,73 @@ func (r *Rprop) Step(x []float64) (float64, error) {
 	if len(x) != n {
 		return 0, &DimError{len(x), n}
 	}
-	copy(r.last, x)
-	g, prev, step, dw := r.grad[:n], r.prev[:n], r.step[:n], r.dw[:n]
+	g, prev, step, dw, last := r.grad[:n], r.prev[:n], r.step[:n], r.dw[:n], r.last[:n]
 	ep, em, dmax, dmin := r.ep, r.em, r.dmax, r.dmin
+	// Each loop saves x in last (for fail) and checks that the new
+	// parameters are finite: chk stays 0 unless some x·0 is NaN.
 	chk := 0.0
 	switch r.Variant {
 	case IRpropMinus:
-		for i := range x {
-			gi := g[i]
+		for i, xi := range x {
+			last[i] = xi
+			gi, st := g[i], step[i]
 			if p := prev[i] * gi; p > 0 {
-				step[i] = min(step[i]*ep, dmax)
+				st = min(st*ep, dmax)
 			} else if p < 0 {
-				step[i] = max(step[i]*em, dmin)
+				st = max(st*em, dmin)
 				gi = 0
 			}
 			if gi > 0 {
-				x[i] -= step[i]
+				xi -= st
 			} else if gi < 0 {
-				x[i] += step[i]
+				xi += st
 			}
-			prev[i] = gi
-			chk += x[i] * 0
+			step[i], prev[i], x[i] = st, gi, xi
+			chk += xi * 0
 		}
 	case RpropMinus:
-		for i := range x {
-			gi := g[i]
+		for i, xi := range x {
+			last[i] = xi
+			gi, st := g[i], step[i]
 			if p := prev[i] * gi; p > 0 {
-				step[i] = min(step[i]*ep, dmax)
+				st = min(st*ep, dmax)
 			} else if p < 0 {
-				step[i] = max(step[i]*em, dmin)
+				st = max(st*em, dmin)
 			}
 			if gi > 0 {
-				x[i] -= step[i]
+				xi -= st
 			} else if gi < 0 {
-				x[i] += step[i]
+				xi += st
 			}
-			prev[i] = gi
-			chk += x[i] * 0
+			step[i], prev[i], x[i] = st, gi, xi
+			chk += xi * 0
 		}
 	case RpropPlus, IRpropPlus:
 		rose := r.Variant == RpropPlus || r.loss > r.lossPrev
-		for i := range x {
-			gi := g[i]
-			p := prev[i] * gi
-			if p < 0 {
-				step[i] = max(step[i]*em, dmin)
+		for i, xi := range x {
+			last[i] = xi
+			gi, st := g[i], step[i]
+			if p := prev[i] * gi; p < 0 {
+				st = max(st*em, dmin)
 				if rose {
-					x[i] -= dw[i]
+					xi -= dw[i]
 				}
-				dw[i] = 0
-				prev[i] = 0
+				dw[i], prev[i] = 0, 0
 			} else {
 				if p > 0 {
-					step[i] = min(step[i]*ep, dmax)
+					st = min(st*ep, dmax)
 				}
 				d := 0.0
 				if gi > 0 {
-					d = -step[i]
+					d = -st
 				} else if gi < 0 {
-					d = step[i]
+					d = st
 				}
-				dw[i] = d
-				x[i] += d
-				prev[i] = gi
+				xi += d
+				dw[i], prev[i] = d, gi
 			}
-			chk += x[i] * 0
+			step[i], x[i] = st, xi
+			chk += xi * 0
 		}
 	}
 	if chk != 0 {
