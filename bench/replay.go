@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"io"
 	"math/rand/v2"
 
 	"github.com/optbench/optbench/optim"
@@ -18,6 +19,9 @@ func Replay(t Task, iters int, visit func(it int, x []float64)) error {
 	opt, err := t.Method.New(t.Settings)
 	if err != nil {
 		return err
+	}
+	if c, ok := opt.(io.Closer); ok {
+		defer c.Close()
 	}
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
 	if _, err := opt.Init(p.Objective(), x, rnd); err != nil {

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -91,6 +92,9 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	opt, err := t.Method.New(t.Settings)
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := opt.(io.Closer); ok {
+		defer c.Close()
 	}
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
 

@@ -85,7 +85,10 @@ func TestDeterminism(t *testing.T) {
 				require.NoError(t, c.err)
 				assert.True(t, bitsEqual(a.x, b.x), "same seed, different parameters:\n%v\n%v", a.x, b.x)
 				assert.True(t, bitsEqual(a.losses, b.losses), "same seed, different losses")
-				assert.False(t, bitsEqual(a.x, c.x), "seeds 7 and 8 gave identical parameters")
+				// Different seeds start elsewhere, so the trajectories differ,
+				// even where both converge to the same exact optimum (e.g. the
+				// quasi-Newton methods on celsius).
+				assert.False(t, bitsEqual(a.losses, c.losses), "seeds 7 and 8 gave identical loss trajectories")
 			})
 		}
 	}
@@ -222,14 +225,15 @@ func TestMethodNewDefaults(t *testing.T) {
 }
 
 func TestLookupMethod(t *testing.T) {
-	want := []string{"backprop", "rprop+", "rprop-", "irprop+", "irprop-", "ga"}
+	want := []string{"backprop", "rprop+", "rprop-", "irprop+", "irprop-", "ga", "momentum", "nesterov",
+		"adam", "quickprop", "lbfgs", "bfgs", "cg", "neldermead", "cmaes"}
 	assert.Equal(t, want, MethodNames())
 	for _, name := range want {
 		m, err := LookupMethod(name)
 		require.NoError(t, err)
 		assert.Equal(t, name, m.Name)
 	}
-	for _, name := range []string{"adam", "Rprop+", "rprop", "", "ga "} {
+	for _, name := range []string{"sgd", "Rprop+", "rprop", "", "ga "} {
 		_, err := LookupMethod(name)
 		require.Error(t, err, "%q", name)
 		assert.Contains(t, err.Error(), strconv.Quote(name))

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -58,6 +59,14 @@ func (m Method) New(settings map[string]float64) (Optimizer, error) {
 	}
 	o := m.build(v)
 	if err := validate(o); err != nil {
+		// Name the setting as this method spells it: "momentum" is built on
+		// Backprop, whose own errors say "backprop.lr".
+		var se *SettingError
+		if errors.As(err, &se) {
+			if _, rest, ok := strings.Cut(se.Field, "."); ok {
+				se.Field = m.Name + "." + rest
+			}
+		}
 		return nil, err
 	}
 	return o, nil
@@ -106,6 +115,16 @@ func validate(o Optimizer) error {
 	case *Rprop:
 		return o.resolve()
 	case *GA:
+		return o.resolve()
+	case *Adam:
+		return o.resolve()
+	case *Nesterov:
+		_, _, err := o.settings()
+		return err
+	case *Quickprop:
+		_, _, err := o.settings()
+		return err
+	case *Gonum:
 		return o.resolve()
 	}
 	return nil
@@ -164,6 +183,93 @@ func Methods() []Method {
 				return &GA{Population: int(s["population"]), Elite: int(s["elite"]), Tournament: int(s["tournament"]),
 					CrossoverRate: zeroMeansNone(s["crossover"]), Alpha: zeroMeansNone(s["alpha"]), MutationRate: zeroMeansNone(s["mutation"]),
 					MutationSigma: s["sigma"], InitRange: s["init-range"]}
+			},
+		},
+		{
+			Name: "momentum",
+			Doc:  "gradient descent with heavy-ball momentum (backprop with momentum 0.9)",
+			Params: []Param{
+				{Name: "lr", Default: 1, Doc: "learning rate, > 0 (per-problem defaults apply)"},
+				{Name: "momentum", Default: 0.9, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Backprop{LearningRate: s["lr"], Momentum: s["momentum"]}
+			},
+		},
+		{
+			Name: "nesterov",
+			Doc:  "gradient descent with Nesterov momentum (Sutskever et al. 2013)",
+			Params: []Param{
+				{Name: "lr", Default: 1, Doc: "learning rate, > 0 (per-problem defaults apply)"},
+				{Name: "momentum", Default: 0.9, Doc: "momentum, in (0, 1)"},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Nesterov{LearningRate: s["lr"], Momentum: s["momentum"]}
+			},
+		},
+		{
+			Name: "adam",
+			Doc:  "Adam (Kingma & Ba 2015) as in Keras/TensorFlow, full batch",
+			Params: []Param{
+				{Name: "lr", Default: 0.001, Doc: "learning rate, > 0 (per-problem defaults apply)"},
+				{Name: "beta1", Default: 0.9, Doc: "first-moment decay, in (0, 1)"},
+				{Name: "beta2", Default: 0.999, Doc: "second-moment decay, in (0, 1)"},
+				{Name: "epsilon", Default: 1e-7, Doc: "added to √v (Keras's epsilon hat), > 0"},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Adam{LearningRate: s["lr"], Beta1: s["beta1"], Beta2: s["beta2"], Epsilon: s["epsilon"]}
+			},
+		},
+		{
+			Name: "quickprop",
+			Doc:  "quickprop (Fahlman 1988): per-weight secant steps plus a gradient term",
+			Params: []Param{
+				{Name: "lr", Default: 1, Doc: "gradient-descent coefficient ε, > 0 (per-problem defaults apply)"},
+				{Name: "max-growth", Default: 1.75, Doc: "maximum growth factor μ, > 0"},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Quickprop{LearningRate: s["lr"], MaxGrowth: s["max-growth"]}
+			},
+		},
+		{
+			Name: "lbfgs",
+			Doc:  "gonum L-BFGS, one major iteration per step",
+			Params: []Param{
+				{Name: "store", Default: 15, Doc: "stored updates, integer ≥ 1", Integer: true},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Gonum{Method: "lbfgs", Store: int(s["store"])}
+			},
+		},
+		{
+			Name:  "bfgs",
+			Doc:   "gonum BFGS, one major iteration per step",
+			build: func(map[string]float64) Optimizer { return &Gonum{Method: "bfgs"} },
+		},
+		{
+			Name:  "cg",
+			Doc:   "gonum nonlinear conjugate gradient (Hestenes–Stiefel), one major iteration per step",
+			build: func(map[string]float64) Optimizer { return &Gonum{Method: "cg"} },
+		},
+		{
+			Name: "neldermead",
+			Doc:  "gonum Nelder–Mead simplex, one major iteration per step",
+			Params: []Param{
+				{Name: "simplex-size", Default: 0.05, Doc: "initial simplex size, > 0"},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Gonum{Method: "neldermead", SimplexSize: s["simplex-size"]}
+			},
+		},
+		{
+			Name: "cmaes",
+			Doc:  "gonum CMA-ES (Cholesky), one generation per step",
+			Params: []Param{
+				{Name: "population", Default: 0, Doc: "population, integer ≥ 2 (0: 4 + ⌊3 ln dim⌋)", Integer: true, ZeroOK: true},
+				{Name: "step-size", Default: 0.5, Doc: "initial step size σ0, > 0"},
+			},
+			build: func(s map[string]float64) Optimizer {
+				return &Gonum{Method: "cmaes", Population: int(s["population"]), StepSize: s["step-size"]}
 			},
 		},
 	}

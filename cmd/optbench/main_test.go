@@ -164,7 +164,7 @@ func TestCLIExitCode(t *testing.T) {
 
 // TestCLIDefaultConfig checks --default and the flags that override it.
 func TestCLIDefaultConfig(t *testing.T) {
-	all := []string{"seed3", "celsius", "xor", "parity4", "spirals", "linsep-128x8"}
+	all := []string{"seed3", "celsius", "xor", "parity4", "spirals", "linsep-128x8", "celsius-tf"}
 	tests := []struct {
 		name        string
 		args        []string
@@ -177,11 +177,11 @@ func TestCLIDefaultConfig(t *testing.T) {
 		problems    []string
 	}{
 		{name: "default", args: []string{"--default"}, out: defaultOut, budget: 100000,
-			budgets:    map[string]int{"parity4": 20000, "spirals": 500, "linsep-128x8": 3000},
-			evalBudget: 100001, evalBudgets: map[string]int{"parity4": 20001, "spirals": 501, "linsep-128x8": 3001},
+			budgets:    map[string]int{"parity4": 20000, "spirals": 1000, "linsep-128x8": 3000},
+			evalBudget: 100001, evalBudgets: map[string]int{"parity4": 20001, "spirals": 1001, "linsep-128x8": 3001},
 			keepGoing: true, problems: all},
 		{name: "fewer problems", args: []string{"--default", "--problems", "xor,spirals", "--out", "x"}, out: "x", budget: 100000,
-			budgets: map[string]int{"spirals": 500}, evalBudget: 100001, evalBudgets: map[string]int{"spirals": 501},
+			budgets: map[string]int{"spirals": 1000}, evalBudget: 100001, evalBudgets: map[string]int{"spirals": 1001},
 			keepGoing: true, problems: []string{"xor", "spirals"}},
 		{name: "global budget", args: []string{"--default", "--budget", "5000", "--keep-going=false"}, out: defaultOut,
 			budget: 5000, evalBudget: 5001, problems: all},
@@ -190,7 +190,7 @@ func TestCLIDefaultConfig(t *testing.T) {
 			evalBudget: 100001, evalBudgets: map[string]int{"parity4": 20001, "spirals": 301, "linsep-128x8": 3001},
 			keepGoing: true, problems: all},
 		{name: "explicit eval budget", args: []string{"--default", "--eval-budget", "0,spirals=9000"}, out: defaultOut,
-			budget: 100000, budgets: map[string]int{"parity4": 20000, "spirals": 500, "linsep-128x8": 3000},
+			budget: 100000, budgets: map[string]int{"parity4": 20000, "spirals": 1000, "linsep-128x8": 3000},
 			evalBudgets: map[string]int{"spirals": 9000}, keepGoing: true, problems: all},
 		{name: "no default", args: []string{"--out", "y", "--budget", "100000,spirals=500"}, out: "y", budget: 100000,
 			budgets: map[string]int{"spirals": 500}, problems: all},

@@ -38,7 +38,7 @@ const (
 // solved (or stuck) long before defaultBudget.
 var defaultBudgets = map[string]int{
 	"parity4":      20000,
-	"spirals":      500,
+	"spirals":      1000,
 	"linsep-128x8": 3000,
 }
 

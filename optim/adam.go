@@ -1,0 +1,138 @@
+package optim
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Adam is full-batch Adam (Kingma & Ba 2015) in the form Keras and
+// TensorFlow implement, with ε added to √v ("epsilon hat") and the bias
+// corrections folded into the step size. At step t = 1, 2, …, with
+// g = ∇E(θ):
+//
+//	m ← β1·m + (1 − β1)·g
+//	v ← β2·v + (1 − β2)·g²
+//	α_t = η·√(1 − β2^t) / (1 − β1^t)
+//	θ ← θ − α_t·m / (√v + ε̂)
+//
+// m and v start at 0. With ε̂ = 1e-7 this is tf.keras.optimizers.Adam's
+// default; the paper's form, θ ← θ − η·m̂/(√v̂ + ε) with m̂ = m/(1 − β1^t) and
+// v̂ = v/(1 − β2^t), is the same rule with ε̂ = ε·√(1 − β2^t). Keras computes
+// in float32; this is float64, so trajectories agree with Keras only to
+// float32 precision. The zero value is usable: every zero setting means its
+// default.
+//
+//	Kingma, D. P., Ba, J.: Adam: A method for stochastic optimization.
+//	ICLR 2015, arXiv:1412.6980.
+type Adam struct {
+	// LearningRate is η. If LearningRate is 0, 0.001 is used.
+	LearningRate float64
+	// Beta1 is the decay rate of the first moment, in (0, 1). If Beta1 is 0,
+	// 0.9 is used.
+	Beta1 float64
+	// Beta2 is the decay rate of the second moment, in (0, 1). If Beta2 is 0,
+	// 0.999 is used.
+	Beta2 float64
+	// Epsilon is ε̂, added to √v. If Epsilon is 0, 1e-7 is used.
+	Epsilon float64
+
+	obj              Objective
+	grad, m, v, last []float64
+	lr, b1, b2, eps  float64
+	t                int
+	loss             float64
+	diverged, inited bool
+}
+
+var _ Optimizer = (*Adam)(nil)
+
+func (a *Adam) resolve() error {
+	def := func(v, d float64) float64 {
+		if v == 0 {
+			return d
+		}
+		return v
+	}
+	a.lr, a.b1, a.b2, a.eps = def(a.LearningRate, 0.001), def(a.Beta1, 0.9), def(a.Beta2, 0.999), def(a.Epsilon, 1e-7)
+	switch {
+	case !(a.lr > 0) || math.IsInf(a.lr, 0):
+		return &SettingError{"adam.lr", a.LearningRate, "a finite number > 0"}
+	case !(a.b1 > 0 && a.b1 < 1):
+		return &SettingError{"adam.beta1", a.Beta1, "a number in (0, 1)"}
+	case !(a.b2 > 0 && a.b2 < 1):
+		return &SettingError{"adam.beta2", a.Beta2, "a number in (0, 1)"}
+	case !(a.eps > 0) || math.IsInf(a.eps, 0):
+		return &SettingError{"adam.epsilon", a.Epsilon, "a finite number > 0"}
+	}
+	return nil
+}
+
+// Init implements Optimizer.
+func (a *Adam) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+	a.inited = false
+	if err := a.resolve(); err != nil {
+		return 0, err
+	}
+	n := obj.Dim()
+	if len(x) != n {
+		return 0, &DimError{len(x), n}
+	}
+	a.obj = obj
+	a.grad, a.m, a.v, a.last = resize(a.grad, n), resize(a.m, n), resize(a.v, n), resize(a.last, n)
+	clear(a.m)
+	clear(a.v)
+	a.t = 0
+	a.loss = obj.Grad(a.grad, x)
+	a.diverged = !finite(a.loss)
+	a.inited = true
+	if a.diverged {
+		return a.loss, ErrDiverged
+	}
+	return a.loss, nil
+}
+
+// Step implements Optimizer. It costs one gradient evaluation, at the new
+// parameters; the gradient is kept for the next Step.
+func (a *Adam) Step(x []float64) (float64, error) {
+	if !a.inited {
+		return 0, ErrNotInitialized
+	}
+	if a.diverged {
+		return a.loss, ErrDiverged
+	}
+	if len(x) != len(a.grad) {
+		return 0, &DimError{len(x), len(a.grad)}
+	}
+	a.t++
+	t := float64(a.t)
+	alpha := a.lr * math.Sqrt(1-math.Pow(a.b2, t)) / (1 - math.Pow(a.b1, t))
+	b1, b2, eps := a.b1, a.b2, a.eps
+	g, m, v, last := a.grad[:len(x)], a.m[:len(x)], a.v[:len(x)], a.last[:len(x)]
+	bad := false
+	for i, xi := range x {
+		last[i] = xi
+		gi := g[i]
+		mi := b1*m[i] + (1-b1)*gi
+		vi := b2*v[i] + (1-b2)*gi*gi
+		xi -= alpha * mi / (math.Sqrt(vi) + eps)
+		m[i], v[i], x[i] = mi, vi, xi
+		if xi-xi != 0 {
+			bad = true
+		}
+	}
+	if bad {
+		return a.fail(x)
+	}
+	loss := a.obj.Grad(a.grad, x)
+	if !finite(loss) {
+		return a.fail(x)
+	}
+	a.loss = loss
+	return loss, nil
+}
+
+func (a *Adam) fail(x []float64) (float64, error) {
+	copy(x, a.last)
+	a.diverged = true
+	return a.loss, ErrDiverged
+}

@@ -1,0 +1,411 @@
+package optim
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
+)
+
+// Gonum runs a method of gonum.org/v1/gonum/optimize one major iteration per
+// Step: "lbfgs" (the zero value), "bfgs", "cg" (Hestenes–Stiefel with
+// More–Thuente line search), "neldermead" and "cmaes" (CmaEsChol), each with
+// gonum's defaults except for the settings below.
+//
+// # How it runs
+//
+// A gonum Method talks to its driver by reverse communication: Method.Run,
+// on a goroutine of its own, sends Tasks (evaluate F, ∇F or both at
+// Location.X; MajorIteration; MethodDone) on an operation channel and waits
+// for each answer on a result channel. optimize.Minimize is gonum's driver;
+// Gonum replaces it. Init and Step receive the Tasks, evaluate them on the
+// caller's goroutine through the Objective given to Init, and answer them,
+// until the next MajorIteration, whose answer is held back until the next
+// Step. So between Steps the method's goroutine is parked and uses no CPU,
+// and evaluations never run concurrently with the caller. The Tasks and
+// their order are those of optimize.Minimize with Settings{Converger:
+// optimize.NeverTerminate{}}, no limits and one worker: Stats equals
+// Minimize's Result.Stats after as many major iterations (tested). The
+// alternative, Minimize on a goroutine with a Recorder that blocks at each
+// MajorIteration, would evaluate the objective on gonum's goroutines and
+// could only be stopped through a Recorder error.
+//
+// # Evaluations
+//
+// A Task that asks for ∇F (with or without F) calls Objective.Grad once,
+// whose return value is F; a Task for F alone calls Objective.Loss. So an
+// optim.Counter passed to Init sees exactly gonum's evaluations: GradEvals =
+// Stats().GradEvaluations, and LossEvals = the number of evaluation Tasks =
+// Stats().FuncEvaluations + the Tasks for ∇F alone. CG's More–Thuente line
+// search asks for F and ∇F together; the Bisection line search of L-BFGS and
+// BFGS asks for F at a trial point and then for ∇F alone at the accepted
+// one, so an accepted point costs a Loss and a Grad (on celsius, 20 F and 20
+// ∇F evaluations are 39 LossEvals); Nelder–Mead and CMA-ES ask for F alone.
+// Init evaluates the start: for the local methods that is gonum's own first
+// evaluation, announced as gonum's first major iteration, so
+// Stats().MajorIterations = 1 + Steps; CMA-ES does not evaluate its start,
+// so Init calls Objective.Loss once more than gonum counts and
+// MajorIterations = Steps.
+//
+// # Termination and statuses
+//
+// The gradient-norm test of the local methods (GradStopThreshold) is
+// disabled, and so are Minimize's convergence test and limits: optbench runs
+// fixed budgets. When the method ends on its own, Step keeps returning the
+// last major iteration's parameters and loss with a nil error and evaluates
+// nothing, and Status returns gonum's Status and error: Failure with
+// optimize.ErrNonDescentDirection, ErrNoProgress or ErrLinesearcherFailure
+// when a line search can make no more progress (typically at the precision
+// limit), MethodConverge when CMA-ES's covariance collapses. There is no
+// ErrConverged: the bench runner sees the repeated loss as a plateau, which
+// is what it is. A non-finite loss at a major iteration ends the run with
+// ErrDiverged and x at the last finite major iteration.
+//
+// # Goroutines and allocation
+//
+// Init starts one goroutine, after stopping the one of a previous Init;
+// Close stops it. A Gonum dropped without Close is stopped when it is
+// garbage collected (runtime.AddCleanup), but callers that run many should
+// Close. Unlike the other optimizers, Step allocates what the gonum method
+// allocates per iteration; measured on xor and parity4: L-BFGS, CG and
+// Nelder–Mead 0, BFGS 2–3, CMA-ES 56–160 per generation. All randomness
+// (CMA-ES's sampling) comes from the rnd passed to Init, which seeds a PCG
+// source with two draws.
+type Gonum struct {
+	// Method is "lbfgs" (also the zero value), "bfgs", "cg", "neldermead"
+	// or "cmaes".
+	Method string
+	// Store is the number of updates L-BFGS keeps. If Store is 0, 15 is used.
+	Store int
+	// Population is the CMA-ES population. If Population is 0,
+	// 4 + ⌊3·ln(dim)⌋ is used.
+	Population int
+	// StepSize is CMA-ES's initial step size σ0. If StepSize is 0, 0.5 is used.
+	StepSize float64
+	// SimplexSize is the size of Nelder–Mead's initial simplex. If
+	// SimplexSize is 0, 0.05 is used.
+	SimplexSize float64
+
+	run     *gonumRun
+	cleanup runtime.Cleanup
+	obj     Objective
+	method  optimize.Method
+	best    []float64 // parameters of the last major iteration
+	loss    float64   // loss there
+	evalF   float64   // F of the last function evaluation
+	stats   optimize.Stats
+	status  optimize.Status
+	err     error
+
+	inited, diverged bool
+}
+
+var (
+	_ Optimizer         = (*Gonum)(nil)
+	_ optimize.Statuser = (*Gonum)(nil)
+	_ io.Closer         = (*Gonum)(nil)
+)
+
+// gonumMethods lists the values of Gonum.Method.
+var gonumMethods = []string{"lbfgs", "bfgs", "cg", "neldermead", "cmaes"}
+
+func (g *Gonum) name() string {
+	if g.Method == "" {
+		return "lbfgs"
+	}
+	return g.Method
+}
+
+// build checks the settings and returns a fresh gonum method. rnd seeds
+// CMA-ES; it may be nil when only checking.
+func (g *Gonum) build(rnd *rand.Rand) (optimize.Method, error) {
+	name := g.name()
+	if !slices.Contains(gonumMethods, name) {
+		return nil, fmt.Errorf("optim: unknown gonum method %q; known: %v", g.Method, gonumMethods)
+	}
+	// Settings that belong to other methods are ignored, as their zero
+	// values mean "default".
+	switch name {
+	case "lbfgs":
+		if g.Store < 0 {
+			return nil, &SettingError{"lbfgs.store", float64(g.Store), "an integer ≥ 1"}
+		}
+		return &optimize.LBFGS{Store: g.Store, GradStopThreshold: math.NaN()}, nil
+	case "bfgs":
+		return &optimize.BFGS{GradStopThreshold: math.NaN()}, nil
+	case "cg":
+		return &optimize.CG{GradStopThreshold: math.NaN()}, nil
+	case "neldermead":
+		s := g.SimplexSize
+		if math.IsNaN(s) || s < 0 || math.IsInf(s, 0) {
+			return nil, &SettingError{"neldermead.simplex-size", s, "a finite number > 0"}
+		}
+		return &optimize.NelderMead{SimplexSize: s}, nil
+	default: // "cmaes"
+		if g.Population < 0 || g.Population == 1 {
+			return nil, &SettingError{"cmaes.population", float64(g.Population), "an integer ≥ 2"}
+		}
+		s := g.StepSize
+		if math.IsNaN(s) || s < 0 || math.IsInf(s, 0) {
+			return nil, &SettingError{"cmaes.step-size", s, "a finite number > 0"}
+		}
+		m := &optimize.CmaEsChol{Population: g.Population, InitStepSize: s}
+		if rnd != nil {
+			m.Src = rand.NewPCG(rnd.Uint64(), rnd.Uint64())
+		}
+		return m, nil
+	}
+}
+
+func (g *Gonum) resolve() error {
+	_, err := g.build(nil)
+	return err
+}
+
+// Init implements Optimizer. It stops the run of a previous Init. CMA-ES
+// needs a non-nil rnd.
+func (g *Gonum) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) {
+	g.stop()
+	g.inited = false
+	m, err := g.build(rnd)
+	if err != nil {
+		return 0, err
+	}
+	n := obj.Dim()
+	if len(x) != n {
+		return 0, &DimError{len(x), n}
+	}
+	if _, err := m.Uses(optimize.Available{Grad: true}); err != nil {
+		return 0, fmt.Errorf("optim: gonum method %s: %w", g.name(), err)
+	}
+	cma := g.name() == "cmaes"
+	if cma && rnd == nil {
+		return 0, fmt.Errorf("optim: gonum method cmaes needs a random source (rnd is nil)")
+	}
+	if c := m.Init(n, 1); c != 1 {
+		return 0, fmt.Errorf("optim: gonum method %s wants %d concurrent tasks, want 1", g.name(), c)
+	}
+	g.obj, g.method = obj, m
+	g.best = resize(g.best, n)
+	copy(g.best, x)
+	g.stats = optimize.Stats{}
+	g.status, g.err = optimize.NotTerminated, nil
+	g.diverged = false
+	g.evalF = math.NaN()
+
+	r := &gonumRun{
+		ops:     make(chan optimize.Task, 1),
+		results: make(chan optimize.Task, 1),
+		done:    make(chan struct{}),
+	}
+	tasks := []optimize.Task{{Op: optimize.NoOperation, Location: &optimize.Location{X: slices.Clone(x)}}}
+	go func(ops chan<- optimize.Task, results <-chan optimize.Task, done chan<- struct{}) {
+		defer close(done)
+		m.Run(ops, results, tasks)
+	}(r.ops, r.results, r.done)
+	g.run = r
+	g.cleanup = runtime.AddCleanup(g, (*gonumRun).abandon, r)
+	g.inited = true
+
+	if cma {
+		// CMA-ES samples around x without evaluating it.
+		g.loss = obj.Loss(x)
+	} else {
+		// Local methods evaluate x and announce it as their first major
+		// iteration.
+		g.loss = math.NaN()
+		if _, err := g.advance(); err != nil {
+			return g.loss, err
+		}
+		if g.stats.MajorIterations == 0 {
+			g.loss = g.evalF // the method stopped at the start
+		}
+	}
+	if !finite(g.loss) {
+		g.diverged = true
+		g.stop()
+		return g.loss, ErrDiverged
+	}
+	runtime.KeepAlive(g)
+	return g.loss, nil
+}
+
+// Step implements Optimizer: it runs the method to its next major iteration
+// and sets x to that location. After the method has ended (see Status), Step
+// sets x to the final location and returns its loss without evaluating.
+func (g *Gonum) Step(x []float64) (float64, error) {
+	if !g.inited {
+		return 0, ErrNotInitialized
+	}
+	if len(x) != len(g.best) {
+		return 0, &DimError{len(x), len(g.best)}
+	}
+	if g.diverged {
+		copy(x, g.best)
+		return g.loss, ErrDiverged
+	}
+	_, err := g.advance()
+	copy(x, g.best)
+	runtime.KeepAlive(g) // no cleanup while the run is being driven
+	return g.loss, err
+}
+
+// advance answers the held MajorIteration and serves Tasks until the next
+// MajorIteration or the end of the method. It reports whether a major
+// iteration was reached.
+func (g *Gonum) advance() (bool, error) {
+	r := g.run
+	if r == nil || r.finished {
+		return false, nil
+	}
+	if r.held {
+		r.held = false
+		r.results <- r.task
+	}
+	for {
+		task, ok := <-r.ops
+		if !ok { // Run ended without MethodDone; not expected from gonum.
+			<-r.done
+			r.finished = true
+			g.cleanup.Stop()
+			g.methodStatus()
+			return false, nil
+		}
+		switch op := task.Op; {
+		case op == optimize.MajorIteration:
+			g.stats.MajorIterations++
+			if !finite(task.F) || !allFinite(task.X) {
+				g.diverged = true
+				r.task, r.held = task, true
+				g.stop()
+				return false, ErrDiverged
+			}
+			copy(g.best, task.X)
+			g.loss = task.F
+			r.task, r.held = task, true
+			return true, nil
+		case op == optimize.MethodDone:
+			g.stop()
+			g.methodStatus()
+			return false, nil
+		case op == optimize.NoOperation:
+			r.results <- task
+		case op&^(optimize.FuncEvaluation|optimize.GradEvaluation) == 0:
+			g.evaluate(task)
+			r.results <- task
+		default:
+			panic(fmt.Sprintf("optim: gonum method %s sent unsupported operation %v", g.name(), op))
+		}
+	}
+}
+
+// evaluate performs an evaluation Task at task.X.
+func (g *Gonum) evaluate(task optimize.Task) {
+	loc := task.Location
+	if task.Op&optimize.GradEvaluation != 0 {
+		if len(loc.Gradient) == 0 {
+			loc.Gradient = resize(loc.Gradient, len(loc.X))
+		}
+		f := g.obj.Grad(loc.Gradient, loc.X)
+		g.stats.GradEvaluations++
+		if task.Op&optimize.FuncEvaluation != 0 {
+			loc.F = f
+			g.evalF = f
+			g.stats.FuncEvaluations++
+		}
+		return
+	}
+	loc.F = g.obj.Loss(loc.X)
+	g.evalF = loc.F
+	g.stats.FuncEvaluations++
+}
+
+func (g *Gonum) methodStatus() {
+	if s, ok := g.method.(optimize.Statuser); ok {
+		g.status, g.err = s.Status()
+	}
+}
+
+// stop ends the current run, if any, and waits for its goroutine to exit.
+func (g *Gonum) stop() {
+	r := g.run
+	if r == nil || r.finished {
+		return
+	}
+	g.cleanup.Stop()
+	// The method is waiting for a result: tell it the run is over, then
+	// read its last Tasks until it closes the operation channel. Minimize
+	// would take a final MajorIteration sent now as its result; here the run
+	// stops at a major iteration (or, for CMA-ES, before the first), when
+	// the only such Task is CmaEsChol's report of unevaluated samples
+	// (its F slots start at 0), so these Tasks are ignored.
+	r.held = false
+	r.results <- optimize.Task{Op: optimize.PostIteration}
+	close(r.results)
+	for range r.ops {
+	}
+	<-r.done
+	r.finished = true
+}
+
+// Close stops the goroutine that runs the gonum method. Step then returns
+// the last major iteration's loss without evaluating. Close is idempotent and
+// always returns nil; Init may be called again afterwards.
+func (g *Gonum) Close() error {
+	g.stop()
+	return nil
+}
+
+// Status returns gonum's Status and error once the method has ended on its
+// own (optimize.MethodConverge, optimize.Failure with the method's error,
+// …), and optimize.NotTerminated while it runs or after Close.
+func (g *Gonum) Status() (optimize.Status, error) { return g.status, g.err }
+
+// Stats returns gonum's counts for the current run: major iterations and
+// function and gradient evaluations, as optimize.Minimize would report
+// them (Runtime is not measured).
+func (g *Gonum) Stats() optimize.Stats { return g.stats }
+
+// gonumRun is one run of a gonum method: the channels to its goroutine and
+// the MajorIteration Task awaiting an answer. It must not refer to the Gonum
+// that owns it, so that an abandoned Gonum can be collected and abandon run.
+type gonumRun struct {
+	ops      chan optimize.Task
+	results  chan optimize.Task
+	done     chan struct{}
+	task     optimize.Task // the held MajorIteration
+	held     bool
+	finished bool
+}
+
+// abandon stops the run of a Gonum that was garbage collected without
+// Close. It must not block: it sends PostIteration into the empty result
+// buffer and drains the remaining Tasks on a goroutine of its own.
+func (r *gonumRun) abandon() {
+	if r.finished {
+		return
+	}
+	r.finished = true
+	select {
+	case r.results <- optimize.Task{Op: optimize.PostIteration}:
+	default:
+	}
+	close(r.results)
+	go func() {
+		for range r.ops {
+		}
+	}()
+}
+
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if !finite(v) {
+			return false
+		}
+	}
+	return true
+}

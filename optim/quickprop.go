@@ -1,0 +1,159 @@
+package optim
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Quickprop is Fahlman's (1988) quickprop on the full-batch gradient. Each
+// weight is treated as an independent parabola: from its slope g(t) =
+// ∂E/∂w now and g(t−1) at the previous weight, the secant step to the
+// parabola's minimum is
+//
+//	Δw(t) = r·Δw(t−1),  r = g(t) / (g(t−1) − g(t)),
+//
+// limited by the maximum growth factor μ, plus a gradient-descent term.
+// Exactly, per weight, with Δw(0) = 0 and g(0) taken as 0:
+//
+//	same   = g(t)·g(t−1) > 0                         (slope kept its sign)
+//	if same and |g(t)| ≥ μ/(1+μ)·|g(t−1)|: r = μ      (secant would grow the step by
+//	                                                   more than μ, or reverse it uphill)
+//	else if g(t) = g(t−1):                  r = 0      (both 0)
+//	else:                                   r = g(t)/(g(t−1) − g(t))   (|r| < μ)
+//	Δw(t) = r·Δw(t−1)
+//	if same or Δw(t−1) = 0:  Δw(t) −= ε·g(t)
+//	w ← w + Δw(t)
+//
+// So |r| ≤ μ: the quadratic part of a step is never more than μ times the
+// previous step, and a slope that kept its sign but did not shrink enough
+// (a concave or nearly straight secant) gets the step μ·Δw(t−1) in the same
+// direction, which is Fahlman's "maximum growth factor" rule. The
+// gradient-descent term is added when the slope kept its sign or the weight
+// did not move last time (the first step is therefore plain gradient
+// descent, Δw = −ε·g); after a sign change the secant step alone, which then
+// lies between the last two weights, is taken.
+//
+// This is the rule as the paper's text states it. Code derived from
+// Fahlman's reportedly tests the slope's sign against the direction of
+// Δw(t−1) instead of against g(t−1) (not verified here); the two differ only
+// when g(t−1) and Δw(t−1) had the same sign, after an overshoot. Fahlman's
+// additions that change the network rather than the optimizer (weight decay,
+// a 0.1 offset on σ′, the hyperbolic-arctangent error) are not included.
+// The zero value is usable: every zero setting means its default.
+//
+//	Fahlman, S. E.: An empirical study of learning speed in back-propagation
+//	networks. Technical report CMU-CS-88-162, Carnegie Mellon University, 1988.
+type Quickprop struct {
+	// LearningRate is ε, the gradient-descent coefficient. If LearningRate
+	// is 0, 1 is used (as for Backprop: on this package's MSE, which has no
+	// ½ factor, ε = 1 is the usual gradient step; problems where it
+	// diverges carry a per-problem default, see Problem.Defaults).
+	LearningRate float64
+	// MaxGrowth is μ > 0, the largest ratio between consecutive quadratic
+	// steps. If MaxGrowth is 0, 1.75 is used (Fahlman's value).
+	MaxGrowth float64
+
+	obj                  Objective
+	grad, prev, dw, last []float64
+	eps, mu, shrink      float64
+	loss                 float64
+	diverged, inited     bool
+}
+
+var _ Optimizer = (*Quickprop)(nil)
+
+func (q *Quickprop) settings() (eps, mu float64, err error) {
+	eps, mu = q.LearningRate, q.MaxGrowth
+	if eps == 0 {
+		eps = 1
+	}
+	if mu == 0 {
+		mu = 1.75
+	}
+	if !(eps > 0) || math.IsInf(eps, 0) {
+		return 0, 0, &SettingError{"quickprop.lr", q.LearningRate, "a finite number > 0"}
+	}
+	if !(mu > 0) || math.IsInf(mu, 0) {
+		return 0, 0, &SettingError{"quickprop.max-growth", q.MaxGrowth, "a finite number > 0"}
+	}
+	return eps, mu, nil
+}
+
+// Init implements Optimizer.
+func (q *Quickprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+	q.inited = false
+	eps, mu, err := q.settings()
+	if err != nil {
+		return 0, err
+	}
+	n := obj.Dim()
+	if len(x) != n {
+		return 0, &DimError{len(x), n}
+	}
+	q.obj, q.eps, q.mu, q.shrink = obj, eps, mu, mu/(1+mu)
+	q.grad, q.prev, q.dw, q.last = resize(q.grad, n), resize(q.prev, n), resize(q.dw, n), resize(q.last, n)
+	clear(q.prev)
+	clear(q.dw)
+	q.loss = obj.Grad(q.grad, x)
+	q.diverged = !finite(q.loss)
+	q.inited = true
+	if q.diverged {
+		return q.loss, ErrDiverged
+	}
+	return q.loss, nil
+}
+
+// Step implements Optimizer. It costs one gradient evaluation, at the new
+// parameters; the gradient is kept for the next Step.
+func (q *Quickprop) Step(x []float64) (float64, error) {
+	if !q.inited {
+		return 0, ErrNotInitialized
+	}
+	if q.diverged {
+		return q.loss, ErrDiverged
+	}
+	if len(x) != len(q.grad) {
+		return 0, &DimError{len(x), len(q.grad)}
+	}
+	g, prev, dw, last := q.grad[:len(x)], q.prev[:len(x)], q.dw[:len(x)], q.last[:len(x)]
+	eps, mu, shrink := q.eps, q.mu, q.shrink
+	bad := false
+	for i, xi := range x {
+		last[i] = xi
+		gi, pi, di := g[i], prev[i], dw[i]
+		same := gi*pi > 0
+		var r float64
+		switch {
+		case same && math.Abs(gi) >= shrink*math.Abs(pi):
+			r = mu
+		case gi == pi:
+			r = 0
+		default:
+			r = gi / (pi - gi)
+		}
+		step := r * di
+		if same || di == 0 {
+			step -= eps * gi
+		}
+		xi += step
+		dw[i], prev[i], x[i] = step, gi, xi
+		if xi-xi != 0 {
+			bad = true
+		}
+	}
+	if bad {
+		return q.fail(x)
+	}
+	loss := q.obj.Grad(q.grad, x)
+	if !finite(loss) {
+		return q.fail(x)
+	}
+	q.loss = loss
+	return loss, nil
+}
+
+func (q *Quickprop) fail(x []float64) (float64, error) {
+	copy(x, q.last)
+	q.diverged = true
+	return q.loss, ErrDiverged
+}
