@@ -1,0 +1,118 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/optbench/optbench/bench"
+)
+
+// runTiny runs a small experiment (2 problems × 2 optimizers × 3 seeds)
+// into a temporary folder.
+func runTiny(t *testing.T, problems, optimizers []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	plan, err := bench.NewPlan(bench.Config{Problems: problems, Optimizers: optimizers, Seeds: 3,
+		Budget: 300, KeepGoing: true, PlateauMin: 50})
+	require.NoError(t, err)
+	require.NoError(t, bench.Run(context.Background(), plan, dir, bench.Options{Workers: 2}))
+	return dir
+}
+
+var pngMagic = []byte("\x89PNG\r\n\x1a\n")
+
+// TestWriteEndToEnd runs a tiny experiment and the report into a temp dir
+// and checks every expected file: the results files, one PNG per chart
+// (with SVG on request), and a REPORT.md that embeds exactly the charts
+// drawn, has the headline and comparison tables and the generated
+// sentences.
+func TestWriteEndToEnd(t *testing.T) {
+	problems := []string{"celsius", "xor"}
+	opts := []string{"irprop-", "ga"}
+	dir := runTiny(t, problems, opts)
+	var log bytes.Buffer
+	require.NoError(t, Write(dir, &log, Options{SVG: true}))
+
+	for _, f := range []string{"runs.csv", "trace.csv", "summary.csv", "targets.csv", "compare.csv", "results.bench", "manifest.json", ReportFile} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		require.NoError(t, err, f)
+		assert.Greater(t, st.Size(), int64(0), f)
+	}
+	var want []string
+	for _, p := range problems {
+		want = append(want, "convergence-"+p+"-iters", "convergence-"+p+"-evals", "convergence-"+p+"-seconds",
+			"precision-"+p, "ecdf-"+p, "final-"+p, "speed-"+p+"-iter", "speed-"+p+"-eval")
+	}
+	want = append(want, "landscape-celsius", "ecdf-all")
+	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	require.NoError(t, err)
+	for _, name := range want {
+		data, err := os.ReadFile(filepath.Join(dir, name+".png"))
+		require.NoError(t, err, name)
+		assert.True(t, bytes.HasPrefix(data, pngMagic), "%s.png is not a PNG", name)
+		svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))
+		require.NoError(t, err, name)
+		assert.Contains(t, string(svg[:min(len(svg), 512)]), "<svg", name)
+		assert.Contains(t, string(md), "]("+name+".png)", "REPORT.md should embed %s", name)
+		assert.Contains(t, log.String(), filepath.Join(dir, name+".png"))
+	}
+	// Every embedded image exists, and there are no others.
+	imgs := regexp.MustCompile(`\]\(([^)]+\.png)\)`).FindAllStringSubmatch(string(md), -1)
+	assert.Len(t, imgs, len(want))
+	assert.NotContains(t, string(md), "landscape-xor", "xor has 9 parameters: no landscape")
+
+	text := string(md)
+	for _, s := range []string{"## What was run", "## What the data shows", "## Headline results", "## Pairwise comparisons",
+		"### `celsius` — headline target `param_1e-07`", "### `xor` — headline target `classified`",
+		"| `irprop-` |", "| `ga` |", "Precision limits on `celsius`", "Precision limits on `xor`"} {
+		assert.Contains(t, text, s)
+	}
+	// The comparison table has one row per pair per problem.
+	assert.Equal(t, 2, strings.Count(text, "| irprop- | ga |"))
+	assert.NotContains(t, text, "NaN")
+}
+
+// TestWriteRefusesUnfinished checks that a folder whose experiment did not
+// finish is refused with a message saying how to finish it.
+func TestWriteRefusesUnfinished(t *testing.T) {
+	dir := t.TempDir()
+	plan, err := bench.NewPlan(bench.Config{Problems: []string{"seed3"}, Optimizers: []string{"backprop"}, Seeds: 4, Budget: 100})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	err = bench.Run(ctx, plan, dir, bench.Options{Workers: 1, Progress: func(done, total int) {
+		if done >= 2 {
+			cancel()
+		}
+	}})
+	require.ErrorIs(t, err, context.Canceled)
+	err = Write(dir, &bytes.Buffer{}, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unfinished")
+
+	err = Write(filepath.Join(dir, "missing"), &bytes.Buffer{}, Options{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "manifest.json")
+}
+
+// TestDivergedRunsAreCounted checks that diverged runs are reported in the
+// findings and chart captions instead of being dropped silently.
+func TestDivergedRunsAreCounted(t *testing.T) {
+	dir := t.TempDir()
+	plan, err := bench.NewPlan(bench.Config{Problems: []string{"celsius"}, Optimizers: []string{"backprop", "irprop-"},
+		Seeds: 3, Budget: 200, Set: map[string]float64{"backprop.lr": 1}})
+	require.NoError(t, err)
+	require.NoError(t, bench.Run(context.Background(), plan, dir, bench.Options{}))
+	require.NoError(t, Write(dir, &bytes.Buffer{}, Options{}))
+	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "`backprop` diverged in 3 of 3 runs")
+	assert.Contains(t, string(md), "Diverged runs (loss +∞ from their divergence on): backprop 3 of 3")
+}
