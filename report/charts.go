@@ -131,6 +131,7 @@ func (w *writer) precision(p *optim.Problem) error {
 	var series []plots.Series
 	var floors []plots.Floor
 	var floorText []string
+	zeroFloor := false
 	for _, m := range w.e.methods {
 		g := w.e.group(p.Name, m)
 		if g == nil {
@@ -148,6 +149,7 @@ func (w *writer) precision(p *optim.Problem) error {
 		series = append(series, s)
 		if v, at, n := floorOf(g, paramErr); n > 0 {
 			floors = append(floors, plots.Floor{Name: m, X: at, Value: v})
+			zeroFloor = zeroFloor || v == 0
 			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", m, fmtG(v), n, len(g.Runs)))
 		}
 	}
@@ -160,12 +162,12 @@ func (w *writer) precision(p *optim.Problem) error {
 			big = max(big, math.Abs(v))
 		}
 		ulp := math.Nextafter(big, math.Inf(1)) - big
-		refs = append(refs, plots.RefLine{Value: ulp, Label: fmt.Sprintf("float64 spacing at %g: %s", big, fmtG(ulp))})
+		refs = append(refs, plots.RefLine{Value: ulp, Label: fmt.Sprintf("float64 spacing at %.4g: %s", big, fmtG(ulp))})
 		resolution = fmt.Sprintf("the float64 spacing of the largest optimal parameter (%s)", fmtG(ulp))
 	} else if p.Net.Layers[len(p.Net.Layers)-1].Act == optim.Sigmoid {
 		q := lossQuantum(p)
-		refs = append(refs, plots.RefLine{Value: q, Label: fmt.Sprintf("(2⁻⁵³)²/NK = %s", fmtG(q))})
-		resolution = fmt.Sprintf("(2⁻⁵³)²/(N·K) = %s, the loss of one target-1 sample whose sigmoid output rounds to the float64 next to 1", fmtG(q))
+		refs = append(refs, plots.RefLine{Value: q, Label: fmt.Sprintf("1−σ resolution: 2^-106/NK = %s", fmtG(q))})
+		resolution = fmt.Sprintf("2⁻¹⁰⁶/(N·K) = %s, the loss of one target-1 sample whose sigmoid output is the float64 just below 1 (below it, every target-1 output has rounded to exactly 1)", fmtG(q))
 	}
 	title := fmt.Sprintf("%s: precision limit", p.Name)
 	pl, note, err := plots.PrecisionLimit(title, "iteration budget", ylabel, series, refs, floors)
@@ -180,6 +182,9 @@ func (w *writer) precision(p *optim.Problem) error {
 	caption += "."
 	if len(floorText) > 0 {
 		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
+		if zeroFloor {
+			caption += " A floor of exactly 0 cannot be drawn on a log axis: those lines end where the error became 0."
+		}
 	} else {
 		caption += " No run plateaued within its budget."
 	}

@@ -67,19 +67,22 @@ func (w *writer) rankBy(p *optim.Problem, target string, key func(bench.TargetSt
 }
 
 func (w *writer) firstToTolerance(p *optim.Problem) string {
-	good, rest := w.rankBy(p, "param_1e-07", func(s bench.TargetStat) float64 { return s.ItersMedian })
+	// Ranked by evaluations, the cost that is comparable across methods
+	// (a GA generation evaluates a whole population).
+	good, rest := w.rankBy(p, "param_1e-07", func(s bench.TargetStat) float64 { return s.EvalsMedian })
 	if len(good) == 0 {
 		return fmt.Sprintf("On `%s`, no optimizer brought the parameters within the tutorial's tolerance 1e-7 of the optimum %v in at least half of its runs.", p.Name, p.Optimum)
 	}
 	f := good[0]
-	s := fmt.Sprintf("On `%s`, `%s` reached the tutorial's tolerance (every parameter within 1e-7 of the optimum %v) first: after a median of %s iterations (%s loss evaluations), in %d of %d runs.",
+	s := fmt.Sprintf("On `%s`, `%s` reached the tutorial's tolerance (every parameter within 1e-7 of the optimum %v) first, counting loss evaluations: after a median of %s iterations (%s loss evaluations), in %d of %d runs.",
 		p.Name, f.name, p.Optimum, fmtCount(f.s.ItersMedian), fmtCount(f.s.EvalsMedian), f.s.Successes, f.s.Runs)
 	var others []string
 	for _, r := range good[1:] {
-		others = append(others, fmt.Sprintf("`%s` %s (%d/%d runs)", r.name, fmtCount(r.s.ItersMedian), r.s.Successes, r.s.Runs))
+		others = append(others, fmt.Sprintf("`%s` %s iterations, %s evaluations (%d/%d runs)", r.name, fmtCount(r.s.ItersMedian),
+			fmtCount(r.s.EvalsMedian), r.s.Successes, r.s.Runs))
 	}
 	if len(others) > 0 {
-		s += " Then, in median iterations: " + strings.Join(others, ", ") + "."
+		s += " Then: " + strings.Join(others, "; ") + "."
 	}
 	var never, some []string
 	for _, r := range rest {
