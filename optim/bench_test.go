@@ -142,3 +142,58 @@ func TestStepAllocs(t *testing.T) {
 		}
 	}
 }
+
+// trainRestart is the number of Steps after which BenchmarkTrainEpoch
+// starts training again from the same point.
+const trainRestart = 200
+
+// BenchmarkTrainEpoch measures the mean cost of an iteration during the
+// first trainRestart iterations of training, restarting from the same
+// initial parameters (one Init, i.e. one extra evaluation, per restart: a
+// 0.5% overhead that is included). BenchmarkStep measures the steady state
+// long after convergence, where weights have grown and gradients are tiny
+// or subnormal; this one measures the epochs that training actually runs.
+func BenchmarkTrainEpoch(b *testing.B) {
+	for _, name := range []string{"seed3", "xor"} {
+		p, err := optim.LookupProblem(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mname := range []string{"backprop", "rprop+", "rprop-", "irprop+", "irprop-", "ga"} {
+			m, err := optim.LookupMethod(mname)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run("problem="+p.Name+"/optimizer="+m.Name, func(b *testing.B) {
+				opt, err := m.New(benchSettings(b, p, m))
+				if err != nil {
+					b.Fatal(err)
+				}
+				x0 := make([]float64, p.Dim())
+				p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
+				x := append([]float64(nil), x0...)
+				obj := p.Objective()
+				rnd := rand.New(rand.NewPCG(1, 3))
+				restart := func() {
+					copy(x, x0)
+					if _, err := opt.Init(obj, x, rnd); err != nil {
+						b.Fatal(err)
+					}
+				}
+				restart()
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if i == trainRestart {
+						restart()
+						i = 0
+					}
+					if _, err := opt.Step(x); err != nil {
+						b.Fatalf("Step: %v", err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
