@@ -36,12 +36,10 @@ type Adam struct {
 	// Epsilon is ε̂, added to √v. If Epsilon is 0, 1e-7 is used.
 	Epsilon float64
 
-	obj              Objective
-	grad, m, v, last []float64
-	lr, b1, b2, eps  float64
-	t                int
-	loss             float64
-	diverged, inited bool
+	firstOrder
+	m, v            []float64
+	lr, b1, b2, eps float64
+	t               int
 }
 
 var _ Optimizer = (*Adam)(nil)
@@ -74,34 +72,18 @@ func (a *Adam) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
 		return 0, err
 	}
 	n := obj.Dim()
-	if len(x) != n {
-		return 0, &DimError{len(x), n}
-	}
-	a.obj = obj
-	a.grad, a.m, a.v, a.last = resize(a.grad, n), resize(a.m, n), resize(a.v, n), resize(a.last, n)
+	a.m, a.v = resize(a.m, n), resize(a.v, n)
 	clear(a.m)
 	clear(a.v)
 	a.t = 0
-	a.loss = obj.Grad(a.grad, x)
-	a.diverged = !finite(a.loss)
-	a.inited = true
-	if a.diverged {
-		return a.loss, ErrDiverged
-	}
-	return a.loss, nil
+	return a.start(obj, x)
 }
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // parameters; the gradient is kept for the next Step.
 func (a *Adam) Step(x []float64) (float64, error) {
-	if !a.inited {
-		return 0, ErrNotInitialized
-	}
-	if a.diverged {
-		return a.loss, ErrDiverged
-	}
-	if len(x) != len(a.grad) {
-		return 0, &DimError{len(x), len(a.grad)}
+	if loss, err := a.ready(x); err != nil {
+		return loss, err
 	}
 	a.t++
 	t := float64(a.t)
@@ -120,19 +102,5 @@ func (a *Adam) Step(x []float64) (float64, error) {
 			bad = true
 		}
 	}
-	if bad {
-		return a.fail(x)
-	}
-	loss := a.obj.Grad(a.grad, x)
-	if !finite(loss) {
-		return a.fail(x)
-	}
-	a.loss = loss
-	return loss, nil
-}
-
-func (a *Adam) fail(x []float64) (float64, error) {
-	copy(x, a.last)
-	a.diverged = true
-	return a.loss, ErrDiverged
+	return a.finish(x, bad)
 }

@@ -16,10 +16,9 @@ type Backprop struct {
 	// Momentum is μ in [0, 1). Zero means plain gradient descent.
 	Momentum float64
 
-	obj              Objective
-	grad, vel, last  []float64
-	lr, mu, loss     float64
-	diverged, inited bool
+	firstOrder
+	vel    []float64
+	lr, mu float64
 }
 
 var _ Optimizer = (*Backprop)(nil)
@@ -45,32 +44,16 @@ func (b *Backprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, erro
 	if err != nil {
 		return 0, err
 	}
-	n := obj.Dim()
-	if len(x) != n {
-		return 0, &DimError{len(x), n}
-	}
-	b.obj, b.lr, b.mu = obj, lr, mu
-	b.grad, b.vel, b.last = resize(b.grad, n), resize(b.vel, n), resize(b.last, n)
+	b.lr, b.mu = lr, mu
+	b.vel = resize(b.vel, obj.Dim())
 	clear(b.vel)
-	b.loss = obj.Grad(b.grad, x)
-	b.diverged = !finite(b.loss)
-	b.inited = true
-	if b.diverged {
-		return b.loss, ErrDiverged
-	}
-	return b.loss, nil
+	return b.start(obj, x)
 }
 
 // Step implements Optimizer.
 func (b *Backprop) Step(x []float64) (float64, error) {
-	if !b.inited {
-		return 0, ErrNotInitialized
-	}
-	if b.diverged {
-		return b.loss, ErrDiverged
-	}
-	if len(x) != len(b.grad) {
-		return 0, &DimError{len(x), len(b.grad)}
+	if loss, err := b.ready(x); err != nil {
+		return loss, err
 	}
 	// The loops save x in last (for fail) and check that the new parameters
 	// are finite (x − x is 0 exactly when x is finite).
@@ -97,19 +80,5 @@ func (b *Backprop) Step(x []float64) (float64, error) {
 			}
 		}
 	}
-	if bad {
-		return b.fail(x)
-	}
-	loss := b.obj.Grad(b.grad, x)
-	if !finite(loss) {
-		return b.fail(x)
-	}
-	b.loss = loss
-	return loss, nil
-}
-
-func (b *Backprop) fail(x []float64) (float64, error) {
-	copy(x, b.last)
-	b.diverged = true
-	return b.loss, ErrDiverged
+	return b.finish(x, bad)
 }

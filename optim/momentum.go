@@ -37,10 +37,9 @@ type Nesterov struct {
 	// Momentum is μ in (0, 1). If Momentum is 0, 0.9 is used.
 	Momentum float64
 
-	obj              Objective
-	grad, vel, last  []float64
-	lr, mu, loss     float64
-	diverged, inited bool
+	firstOrder
+	vel    []float64
+	lr, mu float64
 }
 
 var _ Optimizer = (*Nesterov)(nil)
@@ -69,33 +68,17 @@ func (n *Nesterov) Init(obj Objective, x []float64, _ *rand.Rand) (float64, erro
 	if err != nil {
 		return 0, err
 	}
-	d := obj.Dim()
-	if len(x) != d {
-		return 0, &DimError{len(x), d}
-	}
-	n.obj, n.lr, n.mu = obj, lr, mu
-	n.grad, n.vel, n.last = resize(n.grad, d), resize(n.vel, d), resize(n.last, d)
+	n.lr, n.mu = lr, mu
+	n.vel = resize(n.vel, obj.Dim())
 	clear(n.vel)
-	n.loss = obj.Grad(n.grad, x)
-	n.diverged = !finite(n.loss)
-	n.inited = true
-	if n.diverged {
-		return n.loss, ErrDiverged
-	}
-	return n.loss, nil
+	return n.start(obj, x)
 }
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // look-ahead point; the gradient is kept for the next Step.
 func (n *Nesterov) Step(x []float64) (float64, error) {
-	if !n.inited {
-		return 0, ErrNotInitialized
-	}
-	if n.diverged {
-		return n.loss, ErrDiverged
-	}
-	if len(x) != len(n.grad) {
-		return 0, &DimError{len(x), len(n.grad)}
+	if loss, err := n.ready(x); err != nil {
+		return loss, err
 	}
 	g, v, last := n.grad[:len(x)], n.vel[:len(x)], n.last[:len(x)]
 	lr, mu := n.lr, n.mu
@@ -110,19 +93,5 @@ func (n *Nesterov) Step(x []float64) (float64, error) {
 			bad = true
 		}
 	}
-	if bad {
-		return n.fail(x)
-	}
-	loss := n.obj.Grad(n.grad, x)
-	if !finite(loss) {
-		return n.fail(x)
-	}
-	n.loss = loss
-	return loss, nil
-}
-
-func (n *Nesterov) fail(x []float64) (float64, error) {
-	copy(x, n.last)
-	n.diverged = true
-	return n.loss, ErrDiverged
+	return n.finish(x, bad)
 }

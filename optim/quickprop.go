@@ -53,11 +53,9 @@ type Quickprop struct {
 	// steps. If MaxGrowth is 0, 1.75 is used (Fahlman's value).
 	MaxGrowth float64
 
-	obj                  Objective
-	grad, prev, dw, last []float64
-	eps, mu, shrink      float64
-	loss                 float64
-	diverged, inited     bool
+	firstOrder
+	prev, dw        []float64
+	eps, mu, shrink float64
 }
 
 var _ Optimizer = (*Quickprop)(nil)
@@ -87,33 +85,18 @@ func (q *Quickprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, err
 		return 0, err
 	}
 	n := obj.Dim()
-	if len(x) != n {
-		return 0, &DimError{len(x), n}
-	}
-	q.obj, q.eps, q.mu, q.shrink = obj, eps, mu, mu/(1+mu)
-	q.grad, q.prev, q.dw, q.last = resize(q.grad, n), resize(q.prev, n), resize(q.dw, n), resize(q.last, n)
+	q.eps, q.mu, q.shrink = eps, mu, mu/(1+mu)
+	q.prev, q.dw = resize(q.prev, n), resize(q.dw, n)
 	clear(q.prev)
 	clear(q.dw)
-	q.loss = obj.Grad(q.grad, x)
-	q.diverged = !finite(q.loss)
-	q.inited = true
-	if q.diverged {
-		return q.loss, ErrDiverged
-	}
-	return q.loss, nil
+	return q.start(obj, x)
 }
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // parameters; the gradient is kept for the next Step.
 func (q *Quickprop) Step(x []float64) (float64, error) {
-	if !q.inited {
-		return 0, ErrNotInitialized
-	}
-	if q.diverged {
-		return q.loss, ErrDiverged
-	}
-	if len(x) != len(q.grad) {
-		return 0, &DimError{len(x), len(q.grad)}
+	if loss, err := q.ready(x); err != nil {
+		return loss, err
 	}
 	g, prev, dw, last := q.grad[:len(x)], q.prev[:len(x)], q.dw[:len(x)], q.last[:len(x)]
 	eps, mu, shrink := q.eps, q.mu, q.shrink
@@ -141,19 +124,5 @@ func (q *Quickprop) Step(x []float64) (float64, error) {
 			bad = true
 		}
 	}
-	if bad {
-		return q.fail(x)
-	}
-	loss := q.obj.Grad(q.grad, x)
-	if !finite(loss) {
-		return q.fail(x)
-	}
-	q.loss = loss
-	return loss, nil
-}
-
-func (q *Quickprop) fail(x []float64) (float64, error) {
-	copy(x, q.last)
-	q.diverged = true
-	return q.loss, ErrDiverged
+	return q.finish(x, bad)
 }

@@ -70,11 +70,10 @@ type Rprop struct {
 	// negative DeltaMin means no lower bound (a step of 0 is allowed).
 	DeltaMin float64
 
-	obj                        Objective
-	grad, prev, step, dw, last []float64
-	ep, em, dmax, dmin         float64
-	loss, lossPrev             float64
-	inited, diverged           bool
+	firstOrder
+	prev, step, dw     []float64
+	ep, em, dmax, dmin float64
+	lossPrev           float64 // the loss before the last Step, for iRprop+
 }
 
 var _ Optimizer = (*Rprop)(nil)
@@ -118,12 +117,7 @@ func (r *Rprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) 
 		return 0, err
 	}
 	n := obj.Dim()
-	if len(x) != n {
-		return 0, &DimError{len(x), n}
-	}
-	r.obj = obj
-	r.grad, r.prev, r.step = resize(r.grad, n), resize(r.prev, n), resize(r.step, n)
-	r.dw, r.last = resize(r.dw, n), resize(r.last, n)
+	r.prev, r.step, r.dw = resize(r.prev, n), resize(r.step, n), resize(r.dw, n)
 	clear(r.prev)
 	clear(r.dw)
 	d0 := r.Delta0
@@ -133,28 +127,16 @@ func (r *Rprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) 
 	for i := range r.step {
 		r.step[i] = d0
 	}
-	r.loss = obj.Grad(r.grad, x)
 	r.lossPrev = math.Inf(1)
-	r.diverged = !finite(r.loss)
-	r.inited = true
-	if r.diverged {
-		return r.loss, ErrDiverged
-	}
-	return r.loss, nil
+	return r.start(obj, x)
 }
 
 // Step implements Optimizer.
 func (r *Rprop) Step(x []float64) (float64, error) {
-	if !r.inited {
-		return 0, ErrNotInitialized
+	if loss, err := r.ready(x); err != nil {
+		return loss, err
 	}
-	if r.diverged {
-		return r.loss, ErrDiverged
-	}
-	n := len(r.grad)
-	if len(x) != n {
-		return 0, &DimError{len(x), n}
-	}
+	n := len(x)
 	g, prev, step, dw, last := r.grad[:n], r.prev[:n], r.step[:n], r.dw[:n], r.last[:n]
 	ep, em, dmax, dmin := r.ep, r.em, r.dmax, r.dmin
 	// Each loop saves x in last (for fail) and checks that the new
@@ -224,19 +206,10 @@ func (r *Rprop) Step(x []float64) (float64, error) {
 			chk += xi * 0
 		}
 	}
-	if chk != 0 {
-		return r.fail(x)
+	before := r.loss
+	loss, err := r.finish(x, chk != 0)
+	if err == nil {
+		r.lossPrev = before
 	}
-	loss := r.obj.Grad(r.grad, x)
-	if !finite(loss) {
-		return r.fail(x)
-	}
-	r.lossPrev, r.loss = r.loss, loss
-	return loss, nil
-}
-
-func (r *Rprop) fail(x []float64) (float64, error) {
-	copy(x, r.last)
-	r.diverged = true
-	return r.loss, ErrDiverged
+	return loss, err
 }
