@@ -435,7 +435,7 @@ func benchfmt(cfg Config, recs []*Record) []byte {
 	fmt.Fprintf(&b, "goos: %s\ngoarch: %s\ncpu: %s\npkg: github.com/optbench/optbench\n", runtime.GOOS, runtime.GOARCH, cpuModel())
 	fmt.Fprintf(&b, "optbench-config: %.12s\n", cfg.Hash())
 	for _, u := range []string{"final-loss", "best-loss", "evals"} {
-		fmt.Fprintf(&b, "Unit %s better=lower assume=exact\n", u)
+		fmt.Fprintf(&b, "Unit %s better=lower\n", u)
 	}
 	for _, r := range recs {
 		ns := 0.0
