@@ -18,10 +18,30 @@ test-race:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS) | tee bench.txt
 
-## report: the default experiment, its charts and REPORT.md under results/default
+## report: the default experiment and sweeps (results/sweeps/*), charts and REPORT.md under results/default
 report:
 	$(GO) run ./cmd/optbench run --default --out results/default
+	$(GO) run ./cmd/optbench sweep --default --out results/sweeps
 	$(GO) run ./cmd/optbench report results/default
+
+## peers: Go vs the tutorial's numpy loop, FANN, PyTorch, DEAP and a C loop (installs Debian packages; minutes)
+peers:
+	@command -v dpkg-query >/dev/null && command -v apt-get >/dev/null || { echo "make peers: needs Debian's dpkg-query and apt-get" >&2; exit 1; }
+	@missing=""; \
+	for p in python3-numpy python3-torch python3-deap libfann-dev gcc; do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "make peers: missing Debian packages:$$missing" >&2; \
+			echo "make peers: installing them needs root: sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+			exit 1; \
+		fi; \
+		echo "make peers: installing$$missing"; \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; } || \
+			{ echo "make peers: apt-get could not install:$$missing" >&2; exit 1; }; \
+	fi
+	$(GO) run ./bench/peers/run
 
 vet:
 	$(GO) vet $(PKGS)

@@ -49,6 +49,22 @@ type Config struct {
 	// t₀ and t − t₀ ≥ max(PlateauMin, t₀). If 0, 1000; negative disables
 	// plateau detection.
 	PlateauMin int `json:"plateau_min"`
+	// LossEval is the arithmetic of the loss of sigmoid units, "plain" or
+	// "careful" (see optim.EvalMode). "plain" is the tutorial's: once σ(z)
+	// rounds to 1 (z > 36.7) the residual and gradient of a target-1 output
+	// are 0, and below that quantized, so the precision floors of
+	// saturating problems (seed3, xor, …) partly measure the rounding of
+	// σ. "careful" computes that residual as −σ(−z) and σ' as σ(z)·σ(−z),
+	// without cancellation, so the floors reflect the optimizer (they are
+	// lower, often down to the underflow of the squared residuals). If "",
+	// plain, the arithmetic of results written before this field existed:
+	// plain configurations hash as they did then (the field is left out of
+	// Hash), careful ones differently, so plain and careful results are
+	// never resumed or merged together. The command line (optbench run
+	// --loss-eval) defaults to careful for new experiments, the default
+	// experiment and report included; its floors therefore differ from
+	// reports made before.
+	LossEval string `json:"loss_eval,omitempty"`
 }
 
 // DefaultOptimizers are the optimizers run when Config.Optimizers is empty.
@@ -73,6 +89,9 @@ func (c Config) withDefaults() Config {
 	if c.PlateauMin == 0 {
 		c.PlateauMin = 1000
 	}
+	if c.LossEval == "" {
+		c.LossEval = optim.Plain.String()
+	}
 	return c
 }
 
@@ -88,6 +107,9 @@ type Task struct {
 	// EvalBudget, if positive, ends the run once it has used this many
 	// loss evaluations.
 	EvalBudget int
+	// LossEval is the arithmetic of the objective of Execute and Replay,
+	// Config.LossEval resolved by NewPlan. Its zero value is optim.Plain.
+	LossEval optim.EvalMode
 }
 
 // Plan is a validated experiment: its configuration with defaults filled in
@@ -132,6 +154,10 @@ func NewPlan(c Config) (*Plan, error) {
 	}
 	if c.EvalBudget < 0 {
 		return nil, fmt.Errorf("bench: eval budget = %d: want an integer ≥ 0 (0: none)", c.EvalBudget)
+	}
+	lossEval, err := optim.ParseEvalMode(c.LossEval)
+	if err != nil {
+		return nil, fmt.Errorf("bench: loss-eval = %q: want %s", c.LossEval, strings.Join(optim.EvalModeNames(), " or "))
 	}
 	var methods []optim.Method
 	for _, name := range c.Optimizers {
@@ -179,7 +205,8 @@ func NewPlan(c Config) (*Plan, error) {
 			canon := m.Canonical(settings)
 			for s := 1; s <= c.Seeds; s++ {
 				plan.Tasks = append(plan.Tasks, Task{Index: len(plan.Tasks), Problem: p, Method: m,
-					Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget})
+					Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget,
+					LossEval: lossEval})
 			}
 		}
 	}
@@ -232,8 +259,14 @@ func contains(list []string, s string) bool {
 // Hash returns a hex SHA-256 of the configuration with defaults filled in,
 // in canonical JSON. Runs written under one hash can be resumed or merged
 // only with the same hash.
+//
+// LossEval "plain" is left out, so that the hashes of plain configurations
+// are those of configurations written before LossEval existed.
 func (c Config) Hash() string {
 	c = c.withDefaults()
+	if c.LossEval == optim.Plain.String() {
+		c.LossEval = ""
+	}
 	b, _ := json.Marshal(c) // maps marshal with sorted keys
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -8,10 +8,11 @@ import (
 	"github.com/optbench/optbench/optim"
 )
 
-// Replay re-runs task's first iters iterations from the same start and
-// random stream as Execute, calling visit with the iteration number (0 for
-// the start) and the parameters after it. visit must not retain x. Replay
-// stops early, without error, when the run diverges.
+// Replay re-runs task's first iters iterations from the same start, with
+// the same random stream and in the same loss arithmetic (t.LossEval) as
+// Execute, calling visit with the iteration number (0 for the start) and
+// the parameters after it. visit must not retain x. Replay stops early,
+// without error, when the run diverges.
 func Replay(t Task, iters int, visit func(it int, x []float64)) error {
 	p := t.Problem
 	x := make([]float64, p.Dim())
@@ -24,7 +25,7 @@ func Replay(t Task, iters int, visit func(it int, x []float64)) error {
 		defer c.Close()
 	}
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
-	if _, err := opt.Init(p.Objective(), x, rnd); err != nil {
+	if _, err := opt.Init(p.ObjectiveEval(t.LossEval), x, rnd); err != nil {
 		if errors.Is(err, optim.ErrDiverged) {
 			return nil
 		}

@@ -80,12 +80,12 @@ type runKey struct {
 const relImprove = 1e-15
 
 // Execute performs one run to its budget (or its end) and returns its
-// record. Divergence is a status, not an error; the only errors are the
+// record. The loss is evaluated in t.LossEval's arithmetic. Divergence is a status, not an error; the only errors are the
 // context's, when the run was abandoned.
 func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	cfg = cfg.withDefaults()
 	p := t.Problem
-	mse := p.Objective()
+	mse := p.ObjectiveEval(t.LossEval)
 	obj := &optim.Counter{Objective: mse}
 	x := make([]float64, p.Dim())
 	p.InitParams(x, rand.New(rand.NewPCG(t.Seed, stream("init", p.Name))))

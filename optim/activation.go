@@ -9,7 +9,8 @@ import (
 type Activation int
 
 const (
-	// Sigmoid is the logistic function σ(z) = 1/(1+e^{−z}), with σ' = σ(1−σ).
+	// Sigmoid is the logistic function σ(z) = 1/(1+e^{−z}), with σ' = σ(1−σ)
+	// (computed as σ(z)·σ(−z) in careful evaluation, see EvalMode).
 	Sigmoid Activation = iota
 	// Tanh is the hyperbolic tangent, with tanh' = 1 − tanh².
 	Tanh
@@ -43,6 +44,30 @@ func (a Activation) apply(z float64) float64 {
 
 // sigmoid returns the logistic function 1/(1+e^{−z}).
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// activatePair is activate for the careful evaluation of sigmoid layers:
+// it replaces every z[i] by σ(z[i]) and stores its complement
+// σ(−z[i]) = 1 − σ(z[i]) in comp[i], both without cancellation: with
+// e = exp(−|z|) ≤ 1, σ(|z|) = 1/(1+e) and σ(−|z|) = e/(1+e) = e·σ(|z|),
+// each within a few ulps (relative) for every z, where 1 − sigmoid(z)
+// rounds to 0 for z > 53·ln 2 ≈ 36.7 and sigmoid(z) itself is 0 for
+// z < −709.8 (exp(−z) overflows) although σ(z) ≥ 2⁻¹⁰⁷⁴ down to
+// z ≈ −744.4. For z ≥ 0, σ(z) is bit-identical to sigmoid(z); for z < 0
+// it may differ in the last bits. NaN gives NaNs. comp must be at least as
+// long as z.
+func activatePair(z, comp []float64) {
+	comp = comp[:len(z)]
+	for i, v := range z {
+		// Written out here: as a function it would not be inlined.
+		e := math.Exp(min(v, -v))
+		s := 1 / (1 + e)
+		c := e * s
+		if v < 0 {
+			s, c = c, s
+		}
+		z[i], comp[i] = s, c
+	}
+}
 
 // activate replaces every z[i] by a.apply(z[i]), with the switch on a
 // hoisted out of the loop.

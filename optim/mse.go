@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"strings"
 )
 
 // Dataset holds a problem's samples: N rows of inputs X (row-major, N×In)
@@ -20,6 +21,56 @@ type layerPlan struct {
 	b       int // offset of the biases, or -1
 }
 
+// EvalMode selects how an MSE evaluates its sigmoid units. The zero value
+// is Plain.
+type EvalMode int
+
+const (
+	// Plain is the textbook arithmetic of the tutorial: σ(z) = 1/(1+e^{−z}),
+	// the residual σ(z) − y and the derivative σ(1 − σ), all computed from
+	// σ(z) alone. Since σ(z) rounds to exactly 1 for z > 53·ln 2 ≈ 36.7, the
+	// residual of a target-1 output is then 0 and its derivative 0; below
+	// that it is a multiple of 2⁻⁵³, so the loss of saturated target-1
+	// outputs is quantized (0, or ≥ 2⁻¹⁰⁶ ≈ 1.2e-32 per output) and its
+	// gradient is a few-ulp difference. Likewise σ(z) is 0 for z < −709.8,
+	// where e^{−z} overflows.
+	Plain EvalMode = iota
+	// Careful computes, for every sigmoid unit, σ(z) and σ(−z) = 1 − σ(z)
+	// from e = exp(−|z|) without cancellation (σ(|z|) = 1/(1+e),
+	// σ(−|z|) = e·σ(|z|)), each to a few ulps relative for every z. A
+	// sigmoid output with target exactly 1 has the residual −σ(−z) (other
+	// targets: σ(z) − y), and σ' = σ(z)·σ(−z), in the output delta and in
+	// the back-propagated delta of sigmoid hidden units. Tanh and linear
+	// units are evaluated as in Plain; so are Predict and Classified. For
+	// z ≥ 0, σ(z) is bit-identical to Plain's, for z < 0 it may differ in
+	// the last bits.
+	Careful
+)
+
+// String returns "plain" or "careful".
+func (e EvalMode) String() string {
+	switch e {
+	case Plain:
+		return "plain"
+	case Careful:
+		return "careful"
+	}
+	return fmt.Sprintf("EvalMode(%d)", int(e))
+}
+
+// EvalModeNames returns the names ParseEvalMode accepts.
+func EvalModeNames() []string { return []string{Careful.String(), Plain.String()} }
+
+// ParseEvalMode returns the EvalMode named s ("careful" or "plain").
+func ParseEvalMode(s string) (EvalMode, error) {
+	for _, e := range []EvalMode{Careful, Plain} {
+		if s == e.String() {
+			return e, nil
+		}
+	}
+	return 0, fmt.Errorf("optim: unknown loss evaluation %q; want %s", s, strings.Join(EvalModeNames(), " or "))
+}
+
 // mseBlock is the largest number of samples Loss and Grad process together,
 // one layer at a time; it bounds the workspaces of large datasets.
 const mseBlock = 64
@@ -32,6 +83,10 @@ const mseBlock = 64
 // computed analytically by backpropagation. An MSE owns workspaces: Loss and
 // Grad allocate nothing, and an MSE is not safe for concurrent use (make one
 // per goroutine with NewMSE or Problem.Objective).
+//
+// An MSE evaluates sigmoid units in Plain arithmetic, the tutorial's, unless
+// SetEval selects Careful (see EvalMode), which resolves the loss and
+// gradient of saturated sigmoid outputs.
 type MSE struct {
 	net    Network
 	data   Dataset
@@ -47,7 +102,12 @@ type MSE struct {
 	// up to mseBlock, one layer at a time: per layer, the block's
 	// activations and ∂E/∂z, row-major (sample × neuron).
 	bact, bdelta [][]float64
-	block        int // samples per block: min(N, mseBlock)
+	// Careful evaluation: per layer, the block's σ(−z) of sigmoid layers
+	// (row-major, like bact).
+	bcomp [][]float64
+	block int // samples per block: min(N, mseBlock)
+
+	eval EvalMode // arithmetic of sigmoid units (SetEval)
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -91,6 +151,7 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 		m.act = append(m.act, make([]float64, l.Out))
 		m.bact = append(m.bact, make([]float64, block*l.Out))
 		m.bdelta = append(m.bdelta, make([]float64, block*l.Out))
+		m.bcomp = append(m.bcomp, make([]float64, block*l.Out))
 		in = l.Out
 	}
 	m.nk = float64(data.N * m.outDim)
@@ -106,6 +167,33 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 
 // Dim returns the number of network parameters.
 func (m *MSE) Dim() int { return m.dim }
+
+// SetEval selects the arithmetic of Loss and Grad (Plain by default). It
+// panics on an unknown mode.
+func (m *MSE) SetEval(e EvalMode) {
+	if e != Plain && e != Careful {
+		panic(fmt.Sprintf("optim: unknown %v", e))
+	}
+	m.eval = e
+}
+
+// Eval returns the arithmetic of Loss and Grad.
+func (m *MSE) Eval() EvalMode { return m.eval }
+
+// carefulLayer reports whether layer l's activations are computed in pairs
+// (σ(z), σ(−z)) with activatePair, into bact[l] and bcomp[l].
+func (m *MSE) carefulLayer(l int) bool {
+	return m.eval == Careful && m.plan[l].act == Sigmoid
+}
+
+// carefulResidual returns σ(z) − y given s = σ(z) and c = σ(−z): −c when
+// y is 1, free of the cancellation of s − 1, and s − y otherwise.
+func carefulResidual(s, c, y float64) float64 {
+	if y == 1 {
+		return -c
+	}
+	return s - y
+}
 
 // Network returns the network being trained.
 func (m *MSE) Network() Network { return m.net }
@@ -140,7 +228,9 @@ func (m *MSE) forward(x, input []float64) []float64 {
 // forwardBlock computes the activations of every layer for the nb samples
 // whose inputs are the rows of in (nb×In, row-major) into the block
 // workspaces and returns the output layer's activations (nb×Out). Every
-// activation is computed exactly as forward computes it.
+// activation is computed exactly as forward computes it, except in careful
+// evaluation, where sigmoid layers are computed with activatePair (their
+// complements σ(−z) in bcomp).
 func (m *MSE) forwardBlock(x, in []float64, nb int) []float64 {
 	prev := in
 	for l := range m.plan {
@@ -152,7 +242,11 @@ func (m *MSE) forwardBlock(x, in []float64, nb int) []float64 {
 		} else {
 			affine(a, w, nil, prev, p.in, p.out)
 		}
-		activate(p.act, a)
+		if m.carefulLayer(l) {
+			activatePair(a, m.bcomp[l])
+		} else {
+			activate(p.act, a)
+		}
 		prev = a
 	}
 	return prev
@@ -232,18 +326,36 @@ func (m *MSE) Loss(x []float64) float64 {
 	}
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
+	last := len(m.plan) - 1
+	careful := m.carefulLayer(last)
 	sum := 0.0
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		out := m.forwardBlock(x, X[s0*nin:(s0+nb)*nin], nb)
 		y := Y[s0*nout : (s0+nb)*nout]
 		y = y[:len(out)]
+		if careful {
+			sum = carefulSquares(sum, out, m.bcomp[last], y)
+			continue
+		}
 		for k, v := range out {
 			r := v - y[k]
 			sum += r * r
 		}
 	}
 	return sum / m.nk
+}
+
+// carefulSquares returns sum plus the squared careful residuals (see
+// carefulResidual) of the outputs s with complements c and targets y, in
+// order.
+func carefulSquares(sum float64, s, c, y []float64) float64 {
+	c, y = c[:len(s)], y[:len(s)]
+	for k, v := range s {
+		r := carefulResidual(v, c[k], y[k])
+		sum += r * r
+	}
+	return sum
 }
 
 // Grad stores ∂E/∂θ at x in grad by backpropagation and returns E(x). It
@@ -275,14 +387,21 @@ func (m *MSE) Grad(grad, x []float64) float64 {
 		y := Y[s0*nout : (s0+nb)*nout]
 		d := m.bdelta[last][:len(out)]
 		y = y[:len(out)]
-		switch m.plan[last].act {
-		case Sigmoid:
+		switch act := m.plan[last].act; {
+		case act == Sigmoid && m.eval == Careful:
+			c := m.bcomp[last][:len(out)]
+			for k, v := range out {
+				r := carefulResidual(v, c[k], y[k])
+				sum += r * r
+				d[k] = scale * r * (v * c[k])
+			}
+		case act == Sigmoid:
 			for k, v := range out {
 				r := v - y[k]
 				sum += r * r
 				d[k] = scale * r * (v * (1 - v))
 			}
-		case Tanh:
+		case act == Tanh:
 			for k, v := range out {
 				r := v - y[k]
 				sum += r * r
@@ -312,7 +431,11 @@ func (m *MSE) Grad(grad, x []float64) float64 {
 			}
 			dp := m.bdelta[l-1][:nb*p.in]
 			backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
-			derivMul(m.plan[l-1].act, dp, prev)
+			if m.carefulLayer(l - 1) {
+				derivMulPair(dp, prev, m.bcomp[l-1])
+			} else {
+				derivMul(m.plan[l-1].act, dp, prev)
+			}
 		}
 	}
 	return sum / m.nk
@@ -427,6 +550,15 @@ func derivMul(act Activation, dp, a []float64) {
 	}
 }
 
+// derivMulPair multiplies every dp[j] by the sigmoid derivative
+// σ(z)·σ(−z) = s[j]·c[j] of careful evaluation.
+func derivMulPair(dp, s, c []float64) {
+	s, c = s[:len(dp)], c[:len(dp)]
+	for j, v := range s {
+		dp[j] *= v * c[j]
+	}
+}
+
 // lossPerceptron is Loss for a single neuron, computed like gradPerceptron.
 func (m *MSE) lossPerceptron(x []float64) float64 {
 	nin, n := m.inDim, m.data.N
@@ -438,14 +570,21 @@ func (m *MSE) lossPerceptron(x []float64) float64 {
 		bias = x[p.b : p.b+1]
 	}
 	act := p.act
+	careful := m.carefulLayer(0)
 	sum := 0.0
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		block := X[s0*nin : (s0+nb)*nin]
 		a := m.bact[0][:nb]
 		affine(a, w, bias, block, nin, 1)
-		activate(act, a)
 		y := Y[s0 : s0+nb]
+		if careful {
+			c := m.bcomp[0][:nb]
+			activatePair(a, c)
+			sum = carefulSquares(sum, a, c, y)
+			continue
+		}
+		activate(act, a)
 		y = y[:len(a)]
 		for s, v := range a {
 			r := v - y[s]
@@ -472,6 +611,7 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 		b = bias[0]
 	}
 	act, scale := p.act, m.scale
+	careful := m.carefulLayer(0)
 	clear(g)
 	sum, gb := 0.0, 0.0
 	if act == Linear {
@@ -500,8 +640,26 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 			block := X[s0*nin : (s0+nb)*nin]
 			a := m.bact[0][:nb]
 			affine(a, w, bias, block, nin, 1)
-			activate(act, a)
 			y := Y[s0 : s0+nb]
+			if careful {
+				// Store the deltas and sum the gradient as for nin > 4,
+				// which adds the same products in the same order as the
+				// sample-by-sample loop below.
+				c, d := m.bcomp[0][:nb], m.bdelta[0][:nb]
+				activatePair(a, c)
+				y, c = y[:len(a)], c[:len(a)]
+				for s, v := range a {
+					r := carefulResidual(v, c[s], y[s])
+					sum += r * r
+					d[s] = scale * r * (v * c[s])
+				}
+				accumulate(g, d, block, nin, 1, s0 == 0)
+				for _, dv := range d {
+					gb += dv
+				}
+				continue
+			}
+			activate(act, a)
 			y = y[:len(a)]
 			if nin > 4 {
 				// Store the deltas and sum the gradient in registers.
@@ -569,8 +727,27 @@ func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
 		in := X[s0*nin : (s0+nb)*nin]
 		h := m.bact[0][:nb*nh]
 		affine(h, w1, b1, in, nin, nh)
-		activate(a1, h)
 		out := m.bact[1][:nb]
+		if m.eval == Careful {
+			// Complements of sigmoid layers, nil for the others.
+			var hc, oc []float64
+			if a1 == Sigmoid {
+				hc = m.bcomp[0][:nb*nh]
+				activatePair(h, hc)
+			} else {
+				activate(a1, h)
+			}
+			affine(out, w2, b2, h, nh, 1)
+			if a2 == Sigmoid {
+				oc = m.bcomp[1][:nb]
+				activatePair(out, oc)
+			} else {
+				activate(a2, out)
+			}
+			sum, gb2 = backTwoLayerCareful(g1, g2, gb1, out, oc, Y[s0:s0+nb], h, hc, in, w2, a1, a2, scale, sum, gb2)
+			continue
+		}
+		activate(a1, h)
 		affine(out, w2, b2, h, nh, 1)
 		activate(a2, out)
 		sum, gb2 = backTwoLayer(g1, g2, gb1, out, Y[s0:s0+nb], h, in, w2, a1, a2, scale, sum, gb2)
@@ -615,6 +792,53 @@ func backTwoLayer(g1, g2, gb1, out, y, h, in, w2 []float64, a1, a2 Activation, s
 				for i, xi := range ins {
 					row[i] += dp * xi
 				}
+			}
+			if gb1 != nil {
+				gb1[o] += dp
+			}
+		}
+	}
+	return sum, gb2
+}
+
+// backTwoLayerCareful is backTwoLayer in careful evaluation: oc and hc
+// hold σ(−z) of the outputs and hidden units when their activation is
+// Sigmoid, and are nil otherwise. It adds the same terms in the same order
+// as backTwoLayer; only the residuals of sigmoid outputs with target 1 and
+// the sigmoid derivatives differ (see carefulResidual and derivMulPair).
+func backTwoLayerCareful(g1, g2, gb1, out, oc, y, h, hc, in, w2 []float64, a1, a2 Activation, scale, sum, gb2 float64) (float64, float64) {
+	nh := len(w2)
+	nin := len(g1) / nh
+	y = y[:len(out)]
+	h = h[:len(out)*nh]
+	in = in[:len(out)*nin]
+	g2 = g2[:nh]
+	for s, v := range out {
+		var r, dv float64
+		if oc != nil {
+			r, dv = carefulResidual(v, oc[s], y[s]), v*oc[s]
+		} else {
+			r, dv = v-y[s], a2.deriv(v)
+		}
+		sum += r * r
+		d := scale * r * dv
+		gb2 += d
+		hs := h[s*nh : s*nh+nh]
+		ins := in[s*nin : s*nin+nin]
+		for o, wo := range w2 {
+			hv := hs[o]
+			g2[o] += d * hv
+			var dh float64
+			if hc != nil {
+				dh = hv * hc[s*nh+o]
+			} else {
+				dh = a1.deriv(hv)
+			}
+			dp := (0 + wo*d) * dh
+			row := g1[o*nin : o*nin+nin]
+			ins := ins[:len(row)]
+			for i, xi := range ins {
+				row[i] += dp * xi
 			}
 			if gb1 != nil {
 				gb1[o] += dp

@@ -45,6 +45,15 @@ func (p *Problem) Objective() *MSE {
 	return m
 }
 
+// ObjectiveEval returns a fresh loss for the problem that evaluates its
+// sigmoid units in the arithmetic e (see EvalMode); Objective is
+// ObjectiveEval(Plain).
+func (p *Problem) ObjectiveEval(e EvalMode) *MSE {
+	m := p.Objective()
+	m.SetEval(e)
+	return m
+}
+
 // Dim returns the number of parameters of the problem's network.
 func (p *Problem) Dim() int { return p.Net.Dim() }
 

@@ -21,6 +21,10 @@ import (
 type Options struct {
 	// SVG also saves every chart as SVG.
 	SVG bool
+	// Sweeps are sweep folders (optbench sweep) whose heat maps and
+	// tuneability scores the report includes; nil means every
+	// DIR/../sweeps/*/ holding a sweep.json (see SweepsDir).
+	Sweeps []string
 }
 
 // ReportFile is the name of the Markdown report within a results folder.
@@ -194,6 +198,7 @@ func (w *writer) markdown() []byte {
 	for _, c := range w.charts["all"] {
 		writeChart(&b, c)
 	}
+	w.sweeps(&b)
 	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with bootstrap intervals), " +
 		"`targets.csv` (per target at the end of the budget), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
 	return b.Bytes()

@@ -8,6 +8,7 @@
 //	optbench summarize DIR
 //	optbench merge --out DIR SHARD_DIR...
 //	optbench report [--svg] DIR
+//	optbench sweep (--default | --out DIR --problem P --optimizer O --grid GRID) [flags]
 //	optbench help [command]
 //
 // Run `optbench help run` for the flags of run and the default experiment.
@@ -93,6 +94,7 @@ func init() {
 		{"summarize", "recompute a results folder's summaries and print its headline table", summarizeSetup},
 		{"merge", "combine the folders of a sharded run into one", mergeSetup},
 		{"report", "draw the charts and REPORT.md of a results folder", reportSetup},
+		{"sweep", "run one optimizer over a grid of its settings × seeds (heat maps, tuneability)", sweepSetup},
 	}
 }
 

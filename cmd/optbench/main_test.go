@@ -124,6 +124,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"set not an integer", append(base, "--set", "ga.population=2.5")},
 		{"set inconsistent", append(base, "--set", "ga.population=10,ga.elite=10")},
 		{"set twice", append(base, "--set", "ga.sigma=1,ga.sigma=2")},
+		{"loss-eval unknown", append(base, "--loss-eval", "exact")},
 		{"summarize no dir", []string{"summarize"}},
 		{"merge no out", []string{"merge", "a", "b"}},
 		{"merge no shards", []string{"merge", "--out", out}},
@@ -220,6 +221,36 @@ func TestCLIDefaultConfig(t *testing.T) {
 	assert.Empty(t, c.Problems, "the default experiment runs every built-in problem")
 	assert.Empty(t, c.Optimizers, "the default experiment runs bench.DefaultOptimizers")
 	assert.Equal(t, 30, c.Seeds)
+}
+
+// TestCLILossEval checks --loss-eval: careful unless plain is asked for,
+// with or without --default, and part of the configuration's hash.
+func TestCLILossEval(t *testing.T) {
+	hashes := map[string]string{}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", "x"}, "careful"},
+		{[]string{"--default"}, "careful"},
+		{[]string{"--out", "x", "--loss-eval", "careful"}, "careful"},
+		{[]string{"--out", "x", "--loss-eval", "plain"}, "plain"},
+		{[]string{"--default", "--loss-eval=plain"}, "plain"},
+	} {
+		fs, o := newRunFlags(io.Discard)
+		pos, err := parseArgs(fs, tt.args)
+		require.NoError(t, err)
+		spec, err := parseRun(fs, o, pos)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, spec.plan.Config.LossEval, "%v", tt.args)
+		for _, task := range spec.plan.Tasks {
+			require.Equal(t, tt.want, task.LossEval.String(), "%v", tt.args)
+		}
+		if tt.args[0] == "--out" {
+			hashes[tt.want] = spec.plan.Config.Hash()
+		}
+	}
+	assert.NotEqual(t, hashes["careful"], hashes["plain"], "the loss arithmetic is part of the configuration")
 }
 
 var (

@@ -21,6 +21,11 @@ const (
 	defaultOut = "results/default"
 	// defaultSeeds is the number of seeds of every problem × optimizer.
 	defaultSeeds = 30
+	// defaultLossEval is --loss-eval's default, for every experiment, with
+	// --default or not: careful arithmetic, so that precision floors
+	// measure the optimizer rather than the rounding of σ (bench.Config's
+	// zero value is plain, the arithmetic of results made before).
+	defaultLossEval = "careful"
 	// defaultBudget is the iteration budget of problems without an entry
 	// in defaultBudgets.
 	defaultBudget = 100000
@@ -71,6 +76,7 @@ type runOptions struct {
 	def                                        bool
 	problems, optimizers, seeds, budget, evals string
 	out, plateau, workers, shard, set          string
+	lossEval                                   string
 	keepGoing, force, quiet                    bool
 }
 
@@ -108,6 +114,7 @@ The default experiment (--default):
                  evaluation): the GA, which spends about a population of
                  evaluations per generation, gets as many evaluations as a
                  gradient method gets iterations
+  --loss-eval    %s
 Flags given with --default override these; with --budget but no
 --eval-budget, the evaluation budgets follow the new iteration budgets.
 
@@ -118,7 +125,7 @@ Without --default, --out is required and the flags' defaults below apply.
 per-problem values (of --default too); per-problem values alone change only
 those problems.
 `, defaultOut, strings.Join(bench.DefaultOptimizers, ","), defaultSeeds, defaultBudget,
-		strings.Join(budgets, ","), initEvals), w)
+		strings.Join(budgets, ","), initEvals, defaultLossEval), w)
 	o := &runOptions{}
 	fs.BoolVar(&o.def, "default", false, "run the default experiment (see above)")
 	fs.StringVar(&o.out, "out", "", "results `folder` (required without --default)")
@@ -129,6 +136,7 @@ those problems.
 	fs.StringVar(&o.evals, "eval-budget", "", "loss evaluations per run, `N[,problem=N…]`; 0: no limit (default 0)")
 	fs.BoolVar(&o.keepGoing, "keep-going", false, "run on after the last target, to the budget or a plateau, to measure the precision floor")
 	fs.StringVar(&o.plateau, "plateau", "", "end a run on a plateau: no improvement for `N` iterations and for at least as many as it took to get there; 0: never (default 1000)")
+	fs.StringVar(&o.lossEval, "loss-eval", defaultLossEval, "loss arithmetic, `careful|plain`: careful computes 1 − σ(z) of sigmoid units as σ(−z), without cancellation; plain (the tutorial's) rounds σ(z) to 1 for z > 36.7")
 	fs.StringVar(&o.set, "set", "", "optimizer settings on every problem, `optimizer.setting=value[,…]` (see 'optbench list')")
 	fs.StringVar(&o.workers, "workers", "", "runs in parallel, `N` ≥ 1 (default GOMAXPROCS)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard `i/n` of the runs (0 ≤ i < n), for 'optbench merge'")
@@ -268,6 +276,12 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 			delete(cfg.EvalBudgets, p)
 		}
 	}
+
+	e, err := optim.ParseEvalMode(o.lossEval)
+	if err != nil {
+		return nil, usagef("--loss-eval: want %s, got %q", strings.Join(optim.EvalModeNames(), " or "), o.lossEval)
+	}
+	cfg.LossEval = e.String()
 
 	if given["keep-going"] {
 		cfg.KeepGoing = o.keepGoing
