@@ -199,6 +199,7 @@ func (w *writer) markdown() []byte {
 		writeChart(&b, c)
 	}
 	w.sweeps(&b)
+	b.WriteString(PeersSection(e.dir))
 	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with bootstrap intervals), " +
 		"`targets.csv` (per target at the end of the budget), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
 	return b.Bytes()
