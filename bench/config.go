@@ -65,6 +65,10 @@ type Config struct {
 	// experiment and report included; its floors therefore differ from
 	// reports made before.
 	LossEval string `json:"loss_eval,omitempty"`
+	// Precision lists the arithmetics every (problem, optimizer) runs in,
+	// "float64" and/or "float32" (see optim.Float). Empty means
+	// ["float64"]. The gonum optimizers run only in float64.
+	Precision []string `json:"precision,omitempty"`
 }
 
 // DefaultOptimizers are the optimizers run when Config.Optimizers is empty.
@@ -92,6 +96,9 @@ func (c Config) withDefaults() Config {
 	if c.LossEval == "" {
 		c.LossEval = optim.Plain.String()
 	}
+	if len(c.Precision) == 0 {
+		c.Precision = []string{optim.Float64}
+	}
 	return c
 }
 
@@ -110,6 +117,9 @@ type Task struct {
 	// LossEval is the arithmetic of the objective of Execute and Replay,
 	// Config.LossEval resolved by NewPlan. Its zero value is optim.Plain.
 	LossEval optim.EvalMode
+	// Precision is the arithmetic of the run, "float64" or "float32"
+	// (empty means float64).
+	Precision string
 }
 
 // Plan is a validated experiment: its configuration with defaults filled in
@@ -159,6 +169,15 @@ func NewPlan(c Config) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: loss-eval = %q: want %s", c.LossEval, strings.Join(optim.EvalModeNames(), " or "))
 	}
+	for _, pr := range c.Precision {
+		if _, err := optim.ParsePrecision(pr); err != nil {
+			return nil, fmt.Errorf("bench: precision = %q: want %s", pr, strings.Join(optim.PrecisionNames(), " or "))
+		}
+		if seen["f/"+pr] {
+			return nil, fmt.Errorf("bench: precision: %q listed twice", pr)
+		}
+		seen["f/"+pr] = true
+	}
 	var methods []optim.Method
 	for _, name := range c.Optimizers {
 		m, err := optim.LookupMethod(name)
@@ -203,10 +222,17 @@ func NewPlan(c Config) (*Plan, error) {
 				return nil, fmt.Errorf("bench: problem %s: %w", p.Name, err)
 			}
 			canon := m.Canonical(settings)
-			for s := 1; s <= c.Seeds; s++ {
-				plan.Tasks = append(plan.Tasks, Task{Index: len(plan.Tasks), Problem: p, Method: m,
-					Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget,
-					LossEval: lossEval})
+			for _, pr := range c.Precision {
+				if pr == optim.Float32 {
+					if _, err := optim.NewOptimizer[float32](m, settings); err != nil {
+						return nil, fmt.Errorf("bench: precision float32: %w", err)
+					}
+				}
+				for s := 1; s <= c.Seeds; s++ {
+					plan.Tasks = append(plan.Tasks, Task{Index: len(plan.Tasks), Problem: p, Method: m,
+						Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget,
+						LossEval: lossEval, Precision: pr})
+				}
 			}
 		}
 	}
@@ -266,6 +292,9 @@ func (c Config) Hash() string {
 	c = c.withDefaults()
 	if c.LossEval == optim.Plain.String() {
 		c.LossEval = ""
+	}
+	if len(c.Precision) == 1 && c.Precision[0] == optim.Float64 {
+		c.Precision = nil // likewise for float64 alone
 	}
 	b, _ := json.Marshal(c) // maps marshal with sorted keys
 	sum := sha256.Sum256(b)
