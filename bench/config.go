@@ -69,6 +69,8 @@ type Config struct {
 	// "float64" and/or "float32" (see optim.Float). Empty means
 	// ["float64"]. The gonum optimizers run only in float64.
 	Precision []string `json:"precision,omitempty"`
+	// Precisions replaces Precision for some problems (by name).
+	Precisions map[string][]string `json:"precisions,omitempty"`
 }
 
 // DefaultOptimizers are the optimizers run when Config.Optimizers is empty.
@@ -169,14 +171,32 @@ func NewPlan(c Config) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: loss-eval = %q: want %s", c.LossEval, strings.Join(optim.EvalModeNames(), " or "))
 	}
-	for _, pr := range c.Precision {
-		if _, err := optim.ParsePrecision(pr); err != nil {
-			return nil, fmt.Errorf("bench: precision = %q: want %s", pr, strings.Join(optim.PrecisionNames(), " or "))
+	checkPrecisions := func(what string, list []string) error {
+		dup := map[string]bool{}
+		for _, pr := range list {
+			if _, err := optim.ParsePrecision(pr); err != nil {
+				return fmt.Errorf("bench: %s = %q: want %s", what, pr, strings.Join(optim.PrecisionNames(), " or "))
+			}
+			if dup[pr] {
+				return fmt.Errorf("bench: %s: %q listed twice", what, pr)
+			}
+			dup[pr] = true
 		}
-		if seen["f/"+pr] {
-			return nil, fmt.Errorf("bench: precision: %q listed twice", pr)
+		if len(list) == 0 {
+			return fmt.Errorf("bench: %s: empty; want %s", what, strings.Join(optim.PrecisionNames(), " and/or "))
 		}
-		seen["f/"+pr] = true
+		return nil
+	}
+	if err := checkPrecisions("precision", c.Precision); err != nil {
+		return nil, err
+	}
+	for name, list := range c.Precisions {
+		if !seen["p/"+name] {
+			return nil, fmt.Errorf("bench: precision for %q: not one of the experiment's problems (%s)", name, strings.Join(c.Problems, ", "))
+		}
+		if err := checkPrecisions("precision for "+name, list); err != nil {
+			return nil, err
+		}
 	}
 	var methods []optim.Method
 	for _, name := range c.Optimizers {
@@ -213,6 +233,10 @@ func NewPlan(c Config) (*Plan, error) {
 		if b, ok := c.EvalBudgets[p.Name]; ok {
 			evalBudget = b
 		}
+		precisions := c.Precision
+		if l, ok := c.Precisions[p.Name]; ok {
+			precisions = l
+		}
 		for _, m := range methods {
 			settings, err := ResolveSettings(p, m, c.Set)
 			if err != nil {
@@ -222,10 +246,10 @@ func NewPlan(c Config) (*Plan, error) {
 				return nil, fmt.Errorf("bench: problem %s: %w", p.Name, err)
 			}
 			canon := m.Canonical(settings)
-			for _, pr := range c.Precision {
+			for _, pr := range precisions {
 				if pr == optim.Float32 {
 					if _, err := optim.NewOptimizer[float32](m, settings); err != nil {
-						return nil, fmt.Errorf("bench: precision float32: %w", err)
+						return nil, fmt.Errorf("bench: problem %s: %s", p.Name, strings.TrimPrefix(err.Error(), "optim: "))
 					}
 				}
 				for s := 1; s <= c.Seeds; s++ {

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -39,7 +40,7 @@ func PrecisionOf[T Float]() string {
 
 // ErrFloat64Only is wrapped by the error NewOptimizer returns for a
 // method that runs only in float64 (the gonum wrappers).
-var ErrFloat64Only = fmt.Errorf("optim: optimizer runs only in float64")
+var ErrFloat64Only = errors.New("its gonum implementation is float64 only")
 
 // NewOptimizer returns a fresh optimizer of method m with the given
 // settings (see Method.New) computing in the arithmetic T. For T = float64
@@ -71,7 +72,7 @@ func NewOptimizer[T Float](m Method, settings map[string]float64) (OptimizerOf[T
 			CrossoverRate: o.CrossoverRate, Alpha: o.Alpha, MutationRate: o.MutationRate,
 			MutationSigma: o.MutationSigma, InitRange: o.InitRange}, nil
 	}
-	return nil, fmt.Errorf("%w: %s cannot run in %s (its gonum implementation is float64 only); use --precision float64", ErrFloat64Only, m.Name, PrecisionOf[T]())
+	return nil, fmt.Errorf("optim: %s cannot run in %s: %w (use precision float64 for it)", m.Name, PrecisionOf[T](), ErrFloat64Only)
 }
 
 // ProblemObjective returns a fresh loss for the problem in the
