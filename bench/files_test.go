@@ -18,9 +18,10 @@ import (
 
 // fileConfig covers every status: celsius backprop with lr=1 diverges,
 // celsius irprop- plateaus, seed3 irprop- reaches its targets and seed3
-// backprop uses its budget.
+// backprop uses its budget; seed3 also runs in float32.
 var fileConfig = bench.Config{Problems: []string{"celsius", "seed3"}, Optimizers: []string{"backprop", "irprop-"},
-	Seeds: 2, Budget: 1500, Set: map[string]float64{"backprop.lr": 1}}
+	Seeds: 2, Budget: 1500, Set: map[string]float64{"backprop.lr": 1},
+	Precisions: map[string][]string{"seed3": {"float64", "float32"}}}
 
 // validRuns runs fileConfig into a temporary folder and returns its
 // runs.csv.
@@ -194,7 +195,7 @@ func FuzzReadRuns(f *testing.F) {
 			assert.GreaterOrEqual(t, skipped, 0)
 			keys := map[string]bool{}
 			for _, r := range recs {
-				k := fmt.Sprintf("%s/%s/%d", r.Problem, r.Optimizer, r.Seed)
+				k := fmt.Sprintf("%s/%s/%s/%d", r.Problem, r.Optimizer, r.Precision, r.Seed)
 				assert.False(t, keys[k], "duplicate run %s", k)
 				keys[k] = true
 				assert.Len(t, r.Hits, len(bench.AllTargets()))
