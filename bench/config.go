@@ -65,6 +65,12 @@ type Config struct {
 	// experiment and report included; its floors therefore differ from
 	// reports made before.
 	LossEval string `json:"loss_eval,omitempty"`
+	// Precision lists the arithmetics every (problem, optimizer) runs in,
+	// "float64" and/or "float32" (see optim.Float). Empty means
+	// ["float64"]. The gonum optimizers run only in float64.
+	Precision []string `json:"precision,omitempty"`
+	// Precisions replaces Precision for some problems (by name).
+	Precisions map[string][]string `json:"precisions,omitempty"`
 }
 
 // DefaultOptimizers are the optimizers run when Config.Optimizers is empty.
@@ -92,6 +98,9 @@ func (c Config) withDefaults() Config {
 	if c.LossEval == "" {
 		c.LossEval = optim.Plain.String()
 	}
+	if len(c.Precision) == 0 {
+		c.Precision = []string{optim.Float64}
+	}
 	return c
 }
 
@@ -110,6 +119,9 @@ type Task struct {
 	// LossEval is the arithmetic of the objective of Execute and Replay,
 	// Config.LossEval resolved by NewPlan. Its zero value is optim.Plain.
 	LossEval optim.EvalMode
+	// Precision is the arithmetic of the run, "float64" or "float32"
+	// (empty means float64).
+	Precision string
 }
 
 // Plan is a validated experiment: its configuration with defaults filled in
@@ -159,6 +171,33 @@ func NewPlan(c Config) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: loss-eval = %q: want %s", c.LossEval, strings.Join(optim.EvalModeNames(), " or "))
 	}
+	checkPrecisions := func(what string, list []string) error {
+		dup := map[string]bool{}
+		for _, pr := range list {
+			if _, err := optim.ParsePrecision(pr); err != nil {
+				return fmt.Errorf("bench: %s = %q: want %s", what, pr, strings.Join(optim.PrecisionNames(), " or "))
+			}
+			if dup[pr] {
+				return fmt.Errorf("bench: %s: %q listed twice", what, pr)
+			}
+			dup[pr] = true
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("bench: %s: empty; want %s", what, strings.Join(optim.PrecisionNames(), " and/or "))
+		}
+		return nil
+	}
+	if err := checkPrecisions("precision", c.Precision); err != nil {
+		return nil, err
+	}
+	for name, list := range c.Precisions {
+		if !seen["p/"+name] {
+			return nil, fmt.Errorf("bench: precision for %q: not one of the experiment's problems (%s)", name, strings.Join(c.Problems, ", "))
+		}
+		if err := checkPrecisions("precision for "+name, list); err != nil {
+			return nil, err
+		}
+	}
 	var methods []optim.Method
 	for _, name := range c.Optimizers {
 		m, err := optim.LookupMethod(name)
@@ -194,6 +233,10 @@ func NewPlan(c Config) (*Plan, error) {
 		if b, ok := c.EvalBudgets[p.Name]; ok {
 			evalBudget = b
 		}
+		precisions := c.Precision
+		if l, ok := c.Precisions[p.Name]; ok {
+			precisions = l
+		}
 		for _, m := range methods {
 			settings, err := ResolveSettings(p, m, c.Set)
 			if err != nil {
@@ -203,10 +246,17 @@ func NewPlan(c Config) (*Plan, error) {
 				return nil, fmt.Errorf("bench: problem %s: %w", p.Name, err)
 			}
 			canon := m.Canonical(settings)
-			for s := 1; s <= c.Seeds; s++ {
-				plan.Tasks = append(plan.Tasks, Task{Index: len(plan.Tasks), Problem: p, Method: m,
-					Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget,
-					LossEval: lossEval})
+			for _, pr := range precisions {
+				if pr == optim.Float32 {
+					if _, err := optim.NewOptimizer[float32](m, settings); err != nil {
+						return nil, fmt.Errorf("bench: problem %s: %s", p.Name, strings.TrimPrefix(err.Error(), "optim: "))
+					}
+				}
+				for s := 1; s <= c.Seeds; s++ {
+					plan.Tasks = append(plan.Tasks, Task{Index: len(plan.Tasks), Problem: p, Method: m,
+						Settings: settings, Canonical: canon, Seed: uint64(s), Budget: budget, EvalBudget: evalBudget,
+						LossEval: lossEval, Precision: pr})
+				}
 			}
 		}
 	}
@@ -266,6 +316,9 @@ func (c Config) Hash() string {
 	c = c.withDefaults()
 	if c.LossEval == optim.Plain.String() {
 		c.LossEval = ""
+	}
+	if len(c.Precision) == 1 && c.Precision[0] == optim.Float64 {
+		c.Precision = nil // likewise for float64 alone
 	}
 	b, _ := json.Marshal(c) // maps marshal with sorted keys
 	sum := sha256.Sum256(b)

@@ -74,7 +74,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 		byKey[r.key()] = r
 	}
 	for _, t := range mine {
-		if _, ok := byKey[runKey{t.Problem.Name, t.Method.Name, t.Seed}]; !ok {
+		if _, ok := byKey[taskKey(t)]; !ok {
 			todo = append(todo, t)
 		}
 	}
@@ -100,7 +100,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 				if err != nil {
 					if ctx.Err() == nil {
 						select {
-						case runErr <- fmt.Errorf("bench: run %s/%s/seed %d: %w", t.Problem.Name, t.Method.Name, t.Seed, err):
+						case runErr <- fmt.Errorf("bench: run %s: %w", keyString(taskKey(t)), err):
 						default: // the buffer holds enough errors to report
 						}
 					}
@@ -154,7 +154,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	// Everything is done: rewrite in canonical order and summarize.
 	recs := make([]*Record, 0, len(mine))
 	for _, t := range mine {
-		recs = append(recs, byKey[runKey{t.Problem.Name, t.Method.Name, t.Seed}])
+		recs = append(recs, byKey[taskKey(t)])
 	}
 	if err := writeRecords(dir, recs); err != nil {
 		return err

@@ -222,9 +222,9 @@ func TestRunTornLine(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, row)
-		f := strings.SplitN(row, ",", 5)
-		prefix := f[0] + "," + f[1] + ","
-		seedField := "," + f[3] + ","
+		f := strings.SplitN(row, ",", 6)
+		prefix := f[0] + "," + f[1] + "," + f[2] + ","
+		seedField := "," + f[4] + ","
 		// Its trajectory made it to disk, its row did not.
 		var trace strings.Builder
 		for _, l := range rawRows(t, ref, bench.TraceFile)[1:] {
@@ -426,10 +426,10 @@ func TestRunDivergedNeverCrashes(t *testing.T) {
 	require.NoError(t, err)
 	found := false
 	for _, row := range rows[1:] {
-		if row[0] == "celsius" && row[1] == "final_loss" {
+		if row[0] == "celsius" && row[1] == "float64" && row[2] == "final_loss" {
 			found = true
-			assert.Equal(t, []string{"backprop", "irprop-", "+Inf"}, []string{row[2], row[3], row[6]})
-			assert.Equal(t, "1", row[10], "a12: backprop's final loss is always larger")
+			assert.Equal(t, []string{"backprop", "irprop-", "+Inf"}, []string{row[3], row[4], row[7]})
+			assert.Equal(t, "1", row[11], "a12: backprop's final loss is always larger")
 		}
 	}
 	assert.True(t, found, "no final_loss comparison on celsius")

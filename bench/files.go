@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/optbench/optbench/optim"
 	"math"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func WriteFileAtomic(path string, data []byte) error {
 
 // RunsHeader returns the columns of runs.csv.
 func RunsHeader() []string {
-	h := []string{"problem", "optimizer", "settings", "seed", "budget", "status", "iterations",
+	h := []string{"problem", "optimizer", "precision", "settings", "seed", "budget", "status", "iterations",
 		"evaluations", "grad_evaluations", "seconds", "final_loss", "best_loss", "floor",
 		"floor_iteration", "param_error"}
 	for _, t := range AllTargets() {
@@ -68,7 +69,7 @@ func RunsHeader() []string {
 
 // TraceHeader returns the columns of trace.csv.
 func TraceHeader() []string {
-	return []string{"problem", "optimizer", "seed", "iteration", "evaluations", "grad_evaluations",
+	return []string{"problem", "optimizer", "precision", "seed", "iteration", "evaluations", "grad_evaluations",
 		"seconds", "loss", "best_loss", "param_error"}
 }
 
@@ -120,7 +121,7 @@ func parseIter(s string) (int, error) {
 
 // runRow returns r as a runs.csv row.
 func runRow(r *Record) []string {
-	row := []string{r.Problem, r.Optimizer, r.Settings, strconv.FormatUint(r.Seed, 10),
+	row := []string{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Settings, strconv.FormatUint(r.Seed, 10),
 		strconv.Itoa(r.Budget), string(r.Status), strconv.Itoa(r.Iters), strconv.Itoa(r.Evals),
 		strconv.Itoa(r.GradEvals), fmtFloat(r.Seconds), fmtFloat(r.FinalLoss), fmtFloat(r.BestLoss),
 		fmtFloat(r.Floor), fmtIter(r.FloorIter), fmtFloat(r.ParamErr)}
@@ -139,7 +140,7 @@ func traceRows(r *Record) [][]string {
 	rows := make([][]string, 0, len(r.Trace))
 	seed := strconv.FormatUint(r.Seed, 10)
 	for _, p := range r.Trace {
-		rows = append(rows, []string{r.Problem, r.Optimizer, seed, strconv.Itoa(p.Iter),
+		rows = append(rows, []string{r.Problem, r.Optimizer, precisionOr64(r.Precision), seed, strconv.Itoa(p.Iter),
 			strconv.Itoa(p.Evals), strconv.Itoa(p.GradEvals), fmtFloat(p.Seconds), fmtFloat(p.Loss),
 			fmtFloat(p.Best), fmtFloat(p.ParamErr)})
 	}
@@ -149,10 +150,14 @@ func traceRows(r *Record) [][]string {
 // parseRunRow parses one runs.csv row; the trace is left empty.
 func parseRunRow(f []string) (*Record, error) {
 	nt := len(AllTargets())
-	if len(f) != 15+3*nt {
-		return nil, fmt.Errorf("%d fields, want %d", len(f), 15+3*nt)
+	if len(f) != 16+3*nt {
+		return nil, fmt.Errorf("%d fields, want %d", len(f), 16+3*nt)
 	}
-	r := &Record{Problem: f[0], Optimizer: f[1], Settings: f[2], Status: Status(f[5])}
+	r := &Record{Problem: f[0], Optimizer: f[1], Precision: f[2], Settings: f[3], Status: Status(f[6])}
+	if _, err := optim.ParsePrecision(r.Precision); err != nil {
+		return nil, err
+	}
+	f = append(f[:2:2], f[3:]...) // the columns before precision existed
 	if r.Problem == "" || r.Optimizer == "" {
 		return nil, fmt.Errorf("empty problem or optimizer")
 	}
@@ -210,9 +215,14 @@ func parseRunRow(f []string) (*Record, error) {
 
 // parsePoint parses one trace.csv row.
 func parsePoint(f []string) (runKey, Point, error) {
-	if len(f) != 10 {
-		return runKey{}, Point{}, fmt.Errorf("%d fields, want 10", len(f))
+	if len(f) != 11 {
+		return runKey{}, Point{}, fmt.Errorf("%d fields, want 11", len(f))
 	}
+	prec := f[2]
+	if _, err := optim.ParsePrecision(prec); err != nil {
+		return runKey{}, Point{}, err
+	}
+	f = append(f[:2:2], f[3:]...)
 	var p Point
 	var err error
 	seterr := func(e error) {
@@ -232,7 +242,7 @@ func parsePoint(f []string) (runKey, Point, error) {
 		*dst, e = parseFloat(f[6+i])
 		seterr(e)
 	}
-	return runKey{f[0], f[1], seed}, p, err
+	return runKey{f[0], f[1], prec, seed}, p, err
 }
 
 // lines splits data into complete lines; a last line without its newline

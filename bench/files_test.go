@@ -18,9 +18,10 @@ import (
 
 // fileConfig covers every status: celsius backprop with lr=1 diverges,
 // celsius irprop- plateaus, seed3 irprop- reaches its targets and seed3
-// backprop uses its budget.
+// backprop uses its budget; seed3 also runs in float32.
 var fileConfig = bench.Config{Problems: []string{"celsius", "seed3"}, Optimizers: []string{"backprop", "irprop-"},
-	Seeds: 2, Budget: 1500, Set: map[string]float64{"backprop.lr": 1}}
+	Seeds: 2, Budget: 1500, Set: map[string]float64{"backprop.lr": 1},
+	Precisions: map[string][]string{"seed3": {"float64", "float32"}}}
 
 // validRuns runs fileConfig into a temporary folder and returns its
 // runs.csv.
@@ -48,8 +49,8 @@ func TestTimingColumns(t *testing.T) {
 		assert.Equal(t, "seconds_to_"+tg.Name, names[i+1])
 	}
 	th := bench.TraceHeader()
-	assert.Equal(t, []int{6}, bench.TimingColumns(th))
-	assert.Equal(t, "seconds", th[6])
+	assert.Equal(t, []int{7}, bench.TimingColumns(th))
+	assert.Equal(t, "seconds", th[7])
 	assert.Empty(t, bench.TimingColumns([]string{"problem", "seconds_median", "evals_to_classified"}))
 }
 
@@ -121,17 +122,18 @@ func TestReadRuns(t *testing.T) {
 		{"crlf", strings.ReplaceAll(string(valid), "\n", "\r\n"), seq(len(rows)), 0, false},
 		{"torn last line", string(valid) + rows[0][:len(rows[0])/2], seq(len(rows)), 1, false},
 		{"torn row in the middle", hdr + rows[0] + rows[1][:40] + rows[2], []int{0}, 1, false},
-		{"duplicate keeps the first", hdr + rows[0] + field(rows[0], 6, "1") + rows[1], []int{0, 1}, 1, false},
+		{"duplicate keeps the first", hdr + rows[0] + field(rows[0], 7, "1") + rows[1], []int{0, 1}, 1, false},
 		{"blank line", hdr + rows[0] + "\n" + rows[1], []int{0, 1}, 1, false},
 		{"garbage lines", hdr + "\x00\xff\"\n" + rows[0] + "garbage\n,,,\n" + rows[1], []int{0, 1}, 3, false},
 		{"too few fields", hdr + strings.TrimSuffix(rows[0], "\n") + ",x\n" + rows[1], []int{1}, 1, false},
-		{"unknown status", hdr + field(rows[0], 5, "crashed") + rows[1], []int{1}, 1, false},
-		{"negative iterations", hdr + field(rows[0], 6, "-3") + rows[1], []int{1}, 1, false},
-		{"bad seed", hdr + field(rows[0], 3, "x") + rows[1], []int{1}, 1, false},
-		{"bad loss", hdr + field(rows[0], 10, "1e") + rows[1], []int{1}, 1, false},
+		{"unknown status", hdr + field(rows[0], 6, "crashed") + rows[1], []int{1}, 1, false},
+		{"negative iterations", hdr + field(rows[0], 7, "-3") + rows[1], []int{1}, 1, false},
+		{"bad seed", hdr + field(rows[0], 4, "x") + rows[1], []int{1}, 1, false},
+		{"bad loss", hdr + field(rows[0], 11, "1e") + rows[1], []int{1}, 1, false},
 		{"empty problem", hdr + field(rows[0], 0, "") + rows[1], []int{1}, 1, false},
-		{"negative hit", hdr + rows[0] + field(rows[hit], 15, "-1"), []int{0}, 1, false},
-		{"hit without evaluations", hdr + rows[0] + field(rows[hit], 16, ""), []int{0}, 1, false},
+		{"unknown precision", hdr + field(rows[0], 2, "float16") + rows[1], []int{1}, 1, false},
+		{"negative hit", hdr + rows[0] + field(rows[hit], 16, "-1"), []int{0}, 1, false},
+		{"hit without evaluations", hdr + rows[0] + field(rows[hit], 17, ""), []int{0}, 1, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,7 +195,7 @@ func FuzzReadRuns(f *testing.F) {
 			assert.GreaterOrEqual(t, skipped, 0)
 			keys := map[string]bool{}
 			for _, r := range recs {
-				k := fmt.Sprintf("%s/%s/%d", r.Problem, r.Optimizer, r.Seed)
+				k := fmt.Sprintf("%s/%s/%s/%d", r.Problem, r.Optimizer, r.Precision, r.Seed)
 				assert.False(t, keys[k], "duplicate run %s", k)
 				keys[k] = true
 				assert.Len(t, r.Hits, len(bench.AllTargets()))

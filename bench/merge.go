@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"github.com/optbench/optbench/optim"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,7 +92,7 @@ func Merge(out string, dirs []string) error {
 	}
 	index := make(map[runKey]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
-		index[runKey{t.Problem.Name, t.Method.Name, t.Seed}] = t.Index
+		index[taskKey(t)] = t.Index
 	}
 	recs := make([]*Record, len(plan.Tasks))
 	for i, d := range dirs {
@@ -120,7 +121,7 @@ func Merge(out string, dirs []string) error {
 	for i, r := range recs {
 		if r == nil {
 			t := plan.Tasks[i]
-			missing = append(missing, fmt.Sprintf("%s (shard %d)", keyString(runKey{t.Problem.Name, t.Method.Name, t.Seed}), i%n))
+			missing = append(missing, fmt.Sprintf("%s (shard %d)", keyString(taskKey(t)), i%n))
 		}
 	}
 	if nm := len(missing); nm > 0 {
@@ -148,8 +149,12 @@ func Merge(out string, dirs []string) error {
 	return nil
 }
 
-// keyString formats a run key as problem/optimizer/seed N.
+// keyString formats a run key as problem/optimizer/seed N, with
+// /precision=float32 after the optimizer for float32 runs.
 func keyString(k runKey) string {
+	if k.precision != optim.Float64 {
+		return fmt.Sprintf("%s/%s/precision=%s/seed %d", k.problem, k.optimizer, k.precision, k.seed)
+	}
 	return fmt.Sprintf("%s/%s/seed %d", k.problem, k.optimizer, k.seed)
 }
 

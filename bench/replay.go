@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 
@@ -13,11 +14,34 @@ import (
 // Execute, calling visit with the iteration number (0 for the start) and
 // the parameters after it. visit must not retain x. Replay stops early,
 // without error, when the run diverges.
+//
+// A float32 task is replayed in float32; visit sees its parameters
+// converted (exactly) to float64.
 func Replay(t Task, iters int, visit func(it int, x []float64)) error {
+	switch precisionOr64(t.Precision) {
+	case optim.Float64:
+		return replay[float64](t, iters, visit)
+	case optim.Float32:
+		return replay[float32](t, iters, visit)
+	}
+	_, err := optim.ParsePrecision(t.Precision)
+	return fmt.Errorf("bench: %w", err)
+}
+
+func replay[T optim.Float](t Task, iters int, visit func(it int, x []float64)) error {
 	p := t.Problem
-	x := make([]float64, p.Dim())
-	p.InitParams(x, rand.New(rand.NewPCG(t.Seed, stream("init", p.Name))))
-	opt, err := t.Method.New(t.Settings)
+	x := startParams[T](t)
+	xf, same := any(x).([]float64)
+	if !same {
+		xf = make([]float64, len(x))
+	}
+	show := func(it int) {
+		if !same {
+			optim.ParamsFrom(xf, x)
+		}
+		visit(it, xf)
+	}
+	opt, err := newOptimizer[T](t)
 	if err != nil {
 		return err
 	}
@@ -25,13 +49,13 @@ func Replay(t Task, iters int, visit func(it int, x []float64)) error {
 		defer c.Close()
 	}
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
-	if _, err := opt.Init(p.ObjectiveEval(t.LossEval), x, rnd); err != nil {
+	if _, err := opt.Init(optim.ProblemObjective[T](p, t.LossEval), x, rnd); err != nil {
 		if errors.Is(err, optim.ErrDiverged) {
 			return nil
 		}
 		return err
 	}
-	visit(0, x)
+	show(0)
 	for it := 1; it <= iters; it++ {
 		if _, err := opt.Step(x); err != nil {
 			if errors.Is(err, optim.ErrDiverged) {
@@ -39,7 +63,7 @@ func Replay(t Task, iters int, visit func(it int, x []float64)) error {
 			}
 			return err
 		}
-		visit(it, x)
+		show(it)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -49,6 +50,7 @@ type Point struct {
 type Record struct {
 	Problem   string
 	Optimizer string
+	Precision string // "float64" or "float32": the arithmetic of the run
 	Settings  string // canonical settings
 	Seed      uint64
 	Budget    int
@@ -67,11 +69,26 @@ type Record struct {
 }
 
 // key identifies a run within an experiment.
-func (r *Record) key() runKey { return runKey{r.Problem, r.Optimizer, r.Seed} }
+func (r *Record) key() runKey {
+	return runKey{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Seed}
+}
+
+// taskKey identifies the run of a task.
+func taskKey(t Task) runKey {
+	return runKey{t.Problem.Name, t.Method.Name, precisionOr64(t.Precision), t.Seed}
+}
 
 type runKey struct {
-	problem, optimizer string
-	seed               uint64
+	problem, optimizer, precision string
+	seed                          uint64
+}
+
+// precisionOr64 returns p, or "float64" when p is empty.
+func precisionOr64(p string) string {
+	if p == "" {
+		return optim.Float64
+	}
+	return p
 }
 
 // relImprove is the relative decrease of the best loss that counts as an
@@ -82,14 +99,57 @@ const relImprove = 1e-15
 // Execute performs one run to its budget (or its end) and returns its
 // record. The loss is evaluated in t.LossEval's arithmetic. Divergence is a status, not an error; the only errors are the
 // context's, when the run was abandoned.
+//
+// The run computes in t.Precision's arithmetic (float64 when empty): the
+// starting point is drawn in float64 as always and rounded to float32 for a
+// float32 run; the losses in the record are the float32 values, exactly.
 func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
+	switch precisionOr64(t.Precision) {
+	case optim.Float64:
+		return execute[float64](ctx, t, cfg)
+	case optim.Float32:
+		return execute[float32](ctx, t, cfg)
+	}
+	_, err := optim.ParsePrecision(t.Precision)
+	return nil, fmt.Errorf("bench: %w", err)
+}
+
+// newOptimizer returns t's optimizer in the arithmetic T.
+func newOptimizer[T optim.Float](t Task) (optim.OptimizerOf[T], error) {
+	return optim.NewOptimizer[T](t.Method, t.Settings)
+}
+
+// startParams returns t's starting point in T: drawn in float64, rounded.
+func startParams[T optim.Float](t Task) []T {
+	p := t.Problem
+	x64 := make([]float64, p.Dim())
+	p.InitParams(x64, rand.New(rand.NewPCG(t.Seed, stream("init", p.Name))))
+	if x, ok := any(x64).([]T); ok {
+		return x
+	}
+	x := make([]T, len(x64))
+	optim.ParamsTo(x, x64)
+	return x
+}
+
+func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, error) {
 	cfg = cfg.withDefaults()
 	p := t.Problem
-	mse := p.ObjectiveEval(t.LossEval)
-	obj := &optim.Counter{Objective: mse}
-	x := make([]float64, p.Dim())
-	p.InitParams(x, rand.New(rand.NewPCG(t.Seed, stream("init", p.Name))))
-	opt, err := t.Method.New(t.Settings)
+	mse := optim.ProblemObjective[T](p, t.LossEval)
+	obj := &optim.CounterOf[T]{Objective: mse}
+	x := startParams[T](t)
+	// xf is x in float64 for ParamError: x itself in a float64 run.
+	xf, same := any(x).([]float64)
+	if !same {
+		xf = make([]float64, len(x))
+	}
+	paramError := func() float64 {
+		if !same {
+			optim.ParamsFrom(xf, x)
+		}
+		return p.ParamError(xf)
+	}
+	opt, err := newOptimizer[T](t)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +159,7 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
 
 	targets := AllTargets()
-	rec := &Record{Problem: p.Name, Optimizer: t.Method.Name, Settings: t.Canonical, Seed: t.Seed,
+	rec := &Record{Problem: p.Name, Optimizer: t.Method.Name, Precision: precisionOr64(t.Precision), Settings: t.Canonical, Seed: t.Seed,
 		Budget: t.Budget, Floor: math.NaN(), FloorIter: -1, Hits: make([]Hit, len(targets))}
 	for i := range rec.Hits {
 		rec.Hits[i].Iter = -1
@@ -134,7 +194,8 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	ci := 0
 
 	start := time.Now()
-	loss, err := opt.Init(obj, x, rnd)
+	l, err := opt.Init(obj, x, rnd)
+	loss := float64(l)
 	it := 0
 	best := loss
 	ref, tImp := loss, 0
@@ -156,7 +217,7 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 		if nextLoss = math.Inf(-1); li < len(lossIdx) {
 			nextLoss = targets[lossIdx[li]].Value
 		}
-		if paramPending && p.ParamError(x) <= ParamTolerance {
+		if paramPending && paramError() <= ParamTolerance {
 			hit(paramIdx)
 			paramPending = false
 		}
@@ -167,7 +228,7 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	}
 	point := func() {
 		rec.Trace = append(rec.Trace, Point{Iter: it, Evals: obj.LossEvals, GradEvals: obj.GradEvals,
-			Seconds: time.Since(start).Seconds(), Loss: loss, Best: best, ParamErr: p.ParamError(x)})
+			Seconds: time.Since(start).Seconds(), Loss: loss, Best: best, ParamErr: paramError()})
 	}
 	if err != nil {
 		if !errors.Is(err, optim.ErrDiverged) {
@@ -185,7 +246,8 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 		if it&1023 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		loss, err = opt.Step(x)
+		l, err = opt.Step(x)
+		loss = float64(l)
 		it++
 		if err != nil {
 			if !errors.Is(err, optim.ErrDiverged) {
@@ -230,6 +292,6 @@ func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
 	rec.Evals, rec.GradEvals = obj.LossEvals, obj.GradEvals
 	rec.Seconds = time.Since(start).Seconds()
 	rec.FinalLoss, rec.BestLoss = loss, best
-	rec.ParamErr = p.ParamError(x)
+	rec.ParamErr = paramError()
 	return rec, nil
 }

@@ -21,23 +21,36 @@ const Confidence = 0.95
 // bootstrapReps is the number of bootstrap replicates for ERT intervals.
 const bootstrapReps = 1000
 
-// Group is the runs of one optimizer on one problem, in seed order.
+// Group is the runs of one optimizer on one problem in one arithmetic, in
+// seed order.
 type Group struct {
 	Problem   string
 	Optimizer string
+	Precision string // "float64" or "float32"
 	Runs      []*Record
 }
 
-// Groups splits recs by (problem, optimizer), keeping first-seen order and
-// sorting each group's runs by seed.
+// seedParts returns the stream names of g's bootstrap seeds: problem and
+// optimizer (as before precisions existed) for float64, plus the
+// precision otherwise.
+func (g *Group) seedParts(more ...string) []string {
+	parts := []string{g.Problem, g.Optimizer}
+	if g.Precision != optim.Float64 {
+		parts = append(parts, g.Precision)
+	}
+	return append(parts, more...)
+}
+
+// Groups splits recs by (problem, optimizer, precision), keeping
+// first-seen order and sorting each group's runs by seed.
 func Groups(recs []*Record) []*Group {
 	var out []*Group
-	idx := map[[2]string]*Group{}
+	idx := map[[3]string]*Group{}
 	for _, r := range recs {
-		k := [2]string{r.Problem, r.Optimizer}
+		k := [3]string{r.Problem, r.Optimizer, precisionOr64(r.Precision)}
 		g := idx[k]
 		if g == nil {
-			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer}
+			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer, Precision: k[2]}
 			idx[k] = g
 			out = append(out, g)
 		}
@@ -113,7 +126,7 @@ func finiteOnly(xs []float64) []float64 {
 
 // SummaryHeader returns the columns of summary.csv.
 func SummaryHeader() []string {
-	h := []string{"problem", "optimizer", "iteration", "runs", "loss_median", "loss_q1", "loss_q3",
+	h := []string{"problem", "optimizer", "precision", "iteration", "runs", "loss_median", "loss_q1", "loss_q3",
 		"loss_ci_lo", "loss_ci_hi", "best_median", "best_q1", "best_q3", "evals_median", "seconds_median",
 		"param_error_median"}
 	for _, t := range AllTargets() {
@@ -125,13 +138,13 @@ func SummaryHeader() []string {
 
 // TargetsHeader returns the columns of targets.csv.
 func TargetsHeader() []string {
-	return []string{"problem", "optimizer", "target", "runs", "successes", "success_rate", "success_lo",
+	return []string{"problem", "optimizer", "precision", "target", "runs", "successes", "success_rate", "success_lo",
 		"success_hi", "iters_median", "evals_median", "seconds_median", "ert", "ert_lo", "ert_hi"}
 }
 
 // CompareHeader returns the columns of compare.csv.
 func CompareHeader() []string {
-	return []string{"problem", "metric", "optimizer_a", "optimizer_b", "n_a", "n_b", "median_a", "median_b",
+	return []string{"problem", "precision", "metric", "optimizer_a", "optimizer_b", "n_a", "n_b", "median_a", "median_b",
 		"mannwhitney_p", "mannwhitney_p_holm", "a12", "pairs", "wilcoxon_p", "wilcoxon_p_holm"}
 }
 
@@ -167,7 +180,7 @@ func summaryRows(g *Group) [][]string {
 		_, em, _ := Quartiles(evals)
 		_, sm, _ := Quartiles(secs)
 		_, pm, _ := Quartiles(finiteOnly(perr))
-		row := []string{g.Problem, g.Optimizer, strconv.Itoa(c), strconv.Itoa(n), fmtFloat(lm), fmtFloat(lq1),
+		row := []string{g.Problem, g.Optimizer, g.Precision, strconv.Itoa(c), strconv.Itoa(n), fmtFloat(lm), fmtFloat(lq1),
 			fmtFloat(lq3), fmtFloat(clo), fmtFloat(chi), fmtFloat(bm), fmtFloat(bq1), fmtFloat(bq3),
 			fmtFloat(em), fmtFloat(sm), fmtFloat(pm)}
 		for ti, t := range ts {
@@ -186,7 +199,7 @@ func summaryRows(g *Group) [][]string {
 			}
 			lo, hi := Wilson(k, n, Confidence)
 			ert := ERT(cost, succ)
-			elo, ehi := ERTBootstrap(cost, succ, seedFor(g.Problem, g.Optimizer, strconv.Itoa(c), t.Name),
+			elo, ehi := ERTBootstrap(cost, succ, seedFor(g.seedParts(strconv.Itoa(c), t.Name)...),
 				bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
 			row = append(row, fmtFloat(float64(k)/float64(n)), fmtFloat(lo), fmtFloat(hi), fmtFloat(ert),
 				fmtFloat(elo), fmtFloat(ehi))
@@ -200,6 +213,7 @@ func summaryRows(g *Group) [][]string {
 // at the end of the budget.
 type TargetStat struct {
 	Problem, Optimizer, Target string
+	Precision                  string
 	Runs, Successes            int
 	Rate, Lo, Hi               float64 // success rate with its Wilson interval
 	ItersMedian, EvalsMedian   float64 // medians over successful runs, NaN if none
@@ -231,14 +245,14 @@ func TargetStats(g *Group) []TargetStat {
 				secs = append(secs, r.Hits[ti].Seconds)
 			}
 		}
-		s := TargetStat{Problem: g.Problem, Optimizer: g.Optimizer, Target: t.Name, Runs: n, Successes: k,
+		s := TargetStat{Problem: g.Problem, Optimizer: g.Optimizer, Precision: g.Precision, Target: t.Name, Runs: n, Successes: k,
 			Rate: float64(k) / float64(n)}
 		s.Lo, s.Hi = Wilson(k, n, Confidence)
 		_, s.ItersMedian, _ = Quartiles(its)
 		_, s.EvalsMedian, _ = Quartiles(evs)
 		_, s.SecondsMedian, _ = Quartiles(secs)
 		s.ERT = ERT(cost, succ)
-		s.ERTLo, s.ERTHi = ERTBootstrap(cost, succ, seedFor(g.Problem, g.Optimizer, "end", t.Name),
+		s.ERTLo, s.ERTHi = ERTBootstrap(cost, succ, seedFor(g.seedParts("end", t.Name)...),
 			bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
 		out = append(out, s)
 	}
@@ -249,6 +263,7 @@ func TargetStats(g *Group) []TargetStat {
 // one metric (lower is better).
 type Comparison struct {
 	Problem, Metric, A, B string
+	Precision             string // both optimizers ran in it
 	NA, NB                int
 	MedianA, MedianB      float64
 	P, PHolm              float64 // Mann–Whitney U, two-sided
@@ -266,17 +281,20 @@ const failed = math.MaxFloat64 / 4
 // (failures rank last), with Holm's correction across the pairs of one
 // problem and metric.
 func Compare(groups []*Group) []Comparison {
-	byProblem := map[string][]*Group{}
-	var problems []string
+	// Optimizers are compared within one problem and one precision.
+	byProblem := map[[2]string][]*Group{}
+	var problems [][2]string
 	for _, g := range groups {
-		if _, ok := byProblem[g.Problem]; !ok {
-			problems = append(problems, g.Problem)
+		k := [2]string{g.Problem, precisionOr64(g.Precision)}
+		if _, ok := byProblem[k]; !ok {
+			problems = append(problems, k)
 		}
-		byProblem[g.Problem] = append(byProblem[g.Problem], g)
+		byProblem[k] = append(byProblem[k], g)
 	}
 	var out []Comparison
-	for _, prob := range problems {
-		gs := byProblem[prob]
+	for _, pk := range problems {
+		prob, prec := pk[0], pk[1]
+		gs := byProblem[pk]
 		ok := applicable(prob)
 		metrics := []string{"final_loss"}
 		for ti, t := range AllTargets() {
@@ -308,7 +326,7 @@ func Compare(groups []*Group) []Comparison {
 							anyReached = true
 						}
 					}
-					c := Comparison{Problem: prob, Metric: metric, A: gs[a].Optimizer, B: gs[b].Optimizer,
+					c := Comparison{Problem: prob, Precision: prec, Metric: metric, A: gs[a].Optimizer, B: gs[b].Optimizer,
 						NA: len(xa), NB: len(xb), PW: math.NaN()}
 					_, c.MedianA, _ = Quartiles(xa)
 					_, c.MedianB, _ = Quartiles(xb)
@@ -392,7 +410,7 @@ func WriteSummaries(dir string, cfg Config, recs []*Record) error {
 			defer func() { <-sem; wg.Done() }()
 			sums[i] = summaryRows(g)
 			for _, s := range TargetStats(g) {
-				tgts[i] = append(tgts[i], []string{s.Problem, s.Optimizer, s.Target, strconv.Itoa(s.Runs),
+				tgts[i] = append(tgts[i], []string{s.Problem, s.Optimizer, s.Precision, s.Target, strconv.Itoa(s.Runs),
 					strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo), fmtFloat(s.Hi),
 					fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.SecondsMedian),
 					fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi)})
@@ -406,7 +424,7 @@ func WriteSummaries(dir string, cfg Config, recs []*Record) error {
 		tgt = append(tgt, tgts[i]...)
 	}
 	for _, c := range Compare(groups) {
-		cmp = append(cmp, []string{c.Problem, c.Metric, c.A, c.B, strconv.Itoa(c.NA), strconv.Itoa(c.NB),
+		cmp = append(cmp, []string{c.Problem, c.Precision, c.Metric, c.A, c.B, strconv.Itoa(c.NA), strconv.Itoa(c.NB),
 			fmtMetric(c.Metric, c.MedianA), fmtMetric(c.Metric, c.MedianB), fmtFloat(c.P), fmtFloat(c.PHolm),
 			fmtFloat(c.A12), strconv.Itoa(c.Pairs), fmtFloat(c.PW), fmtFloat(c.PWHolm)})
 	}
@@ -446,8 +464,8 @@ func benchfmt(cfg Config, recs []*Record) []byte {
 		if math.IsInf(final, 0) || math.IsNaN(final) {
 			final = math.MaxFloat64
 		}
-		fmt.Fprintf(&b, "BenchmarkTrain/problem=%s/optimizer=%s %d %.6g ns/op %.17g final-loss %.17g best-loss %d evals\n",
-			r.Problem, r.Optimizer, max(r.Iters, 1), ns, final, r.BestLoss, r.Evals)
+		fmt.Fprintf(&b, "BenchmarkTrain/problem=%s/optimizer=%s/precision=%s %d %.6g ns/op %.17g final-loss %.17g best-loss %d evals\n",
+			r.Problem, r.Optimizer, precisionOr64(r.Precision), max(r.Iters, 1), ns, final, r.BestLoss, r.Evals)
 	}
 	return b.Bytes()
 }

@@ -1,9 +1,6 @@
 package optim
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Activation is a neuron's transfer function.
 type Activation int
@@ -31,19 +28,19 @@ func (a Activation) String() string {
 	return fmt.Sprintf("Activation(%d)", int(a))
 }
 
-// apply returns the activation of z.
-func (a Activation) apply(z float64) float64 {
+// apply returns the activation a of z.
+func apply[T Float](a Activation, z T) T {
 	switch a {
 	case Sigmoid:
 		return sigmoid(z)
 	case Tanh:
-		return math.Tanh(z)
+		return tanh(z)
 	}
 	return z
 }
 
 // sigmoid returns the logistic function 1/(1+e^{−z}).
-func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+func sigmoid[T Float](z T) T { return 1 / (1 + exp(-z)) }
 
 // activatePair is activate for the careful evaluation of sigmoid layers:
 // it replaces every z[i] by σ(z[i]) and stores its complement
@@ -55,11 +52,11 @@ func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 // z ≈ −744.4. For z ≥ 0, σ(z) is bit-identical to sigmoid(z); for z < 0
 // it may differ in the last bits. NaN gives NaNs. comp must be at least as
 // long as z.
-func activatePair(z, comp []float64) {
+func activatePair[T Float](z, comp []T) {
 	comp = comp[:len(z)]
 	for i, v := range z {
 		// Written out here: as a function it would not be inlined.
-		e := math.Exp(min(v, -v))
+		e := exp(min(v, -v))
 		s := 1 / (1 + e)
 		c := e * s
 		if v < 0 {
@@ -71,7 +68,7 @@ func activatePair(z, comp []float64) {
 
 // activate replaces every z[i] by a.apply(z[i]), with the switch on a
 // hoisted out of the loop.
-func activate(a Activation, z []float64) {
+func activate[T Float](a Activation, z []T) {
 	switch a {
 	case Sigmoid:
 		for i, v := range z {
@@ -79,14 +76,14 @@ func activate(a Activation, z []float64) {
 		}
 	case Tanh:
 		for i, v := range z {
-			z[i] = math.Tanh(v)
+			z[i] = tanh(v)
 		}
 	}
 }
 
-// deriv returns the derivative of the activation expressed through its
+// deriv returns the derivative of the activation a expressed through its
 // output y.
-func (a Activation) deriv(y float64) float64 {
+func deriv[T Float](a Activation, y T) T {
 	switch a {
 	case Sigmoid:
 		return y * (1 - y)

@@ -24,7 +24,7 @@ import (
 //
 //	Kingma, D. P., Ba, J.: Adam: A method for stochastic optimization.
 //	ICLR 2015, arXiv:1412.6980.
-type Adam struct {
+type AdamOf[T Float] struct {
 	// LearningRate is η. If LearningRate is 0, 0.001 is used.
 	LearningRate float64
 	// Beta1 is the decay rate of the first moment, in (0, 1). If Beta1 is 0,
@@ -36,15 +36,21 @@ type Adam struct {
 	// Epsilon is ε̂, added to √v. If Epsilon is 0, 1e-7 is used.
 	Epsilon float64
 
-	firstOrder
-	m, v            []float64
+	firstOrder[T]
+	m, v            []T
 	lr, b1, b2, eps float64
 	t               int
 }
 
-var _ Optimizer = (*Adam)(nil)
+// Adam is the float64 AdamOf.
+type Adam = AdamOf[float64]
 
-func (a *Adam) resolve() error {
+var (
+	_ Optimizer            = (*Adam)(nil)
+	_ OptimizerOf[float32] = (*AdamOf[float32])(nil)
+)
+
+func (a *AdamOf[T]) resolve() error {
 	def := func(v, d float64) float64 {
 		if v == 0 {
 			return d
@@ -66,7 +72,7 @@ func (a *Adam) resolve() error {
 }
 
 // Init implements Optimizer.
-func (a *Adam) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+func (a *AdamOf[T]) Init(obj ObjectiveOf[T], x []T, _ *rand.Rand) (T, error) {
 	a.inited = false
 	if err := a.resolve(); err != nil {
 		return 0, err
@@ -81,14 +87,14 @@ func (a *Adam) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // parameters; the gradient is kept for the next Step.
-func (a *Adam) Step(x []float64) (float64, error) {
+func (a *AdamOf[T]) Step(x []T) (T, error) {
 	if loss, err := a.ready(x); err != nil {
 		return loss, err
 	}
 	a.t++
 	t := float64(a.t)
-	alpha := a.lr * math.Sqrt(1-math.Pow(a.b2, t)) / (1 - math.Pow(a.b1, t))
-	b1, b2, eps := a.b1, a.b2, a.eps
+	alpha := T(a.lr * math.Sqrt(1-math.Pow(a.b2, t)) / (1 - math.Pow(a.b1, t)))
+	b1, b2, eps := T(a.b1), T(a.b2), T(a.eps)
 	g, m, v, last := a.grad[:len(x)], a.m[:len(x)], a.v[:len(x)], a.last[:len(x)]
 	bad := false
 	for i, xi := range x {
@@ -96,7 +102,7 @@ func (a *Adam) Step(x []float64) (float64, error) {
 		gi := g[i]
 		mi := b1*m[i] + (1-b1)*gi
 		vi := b2*v[i] + (1-b2)*gi*gi
-		xi -= alpha * mi / (math.Sqrt(vi) + eps)
+		xi -= alpha * mi / (sqrt(vi) + eps)
 		m[i], v[i], x[i] = mi, vi, xi
 		if xi-xi != 0 {
 			bad = true

@@ -10,20 +10,26 @@ import "math/rand/v2"
 // With η = 2 on the MSE of seed3 it reproduces the tutorial's update
 // w += Xᵀ((y − ŷ)·ŷ(1 − ŷ)), which is step 1 on ½Σ(y − ŷ)².
 // The zero value is usable: every zero setting means its default.
-type Backprop struct {
+type BackpropOf[T Float] struct {
 	// LearningRate is the step size η. If LearningRate is 0, 1 is used.
 	LearningRate float64
 	// Momentum is μ in [0, 1). Zero means plain gradient descent.
 	Momentum float64
 
-	firstOrder
-	vel    []float64
-	lr, mu float64
+	firstOrder[T]
+	vel    []T
+	lr, mu T
 }
 
-var _ Optimizer = (*Backprop)(nil)
+// Backprop is the float64 BackpropOf.
+type Backprop = BackpropOf[float64]
 
-func (b *Backprop) settings() (lr, mu float64, err error) {
+var (
+	_ Optimizer            = (*Backprop)(nil)
+	_ OptimizerOf[float32] = (*BackpropOf[float32])(nil)
+)
+
+func (b *BackpropOf[T]) settings() (lr, mu float64, err error) {
 	lr, mu = b.LearningRate, b.Momentum
 	if lr == 0 {
 		lr = 1
@@ -38,20 +44,20 @@ func (b *Backprop) settings() (lr, mu float64, err error) {
 }
 
 // Init implements Optimizer.
-func (b *Backprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+func (b *BackpropOf[T]) Init(obj ObjectiveOf[T], x []T, _ *rand.Rand) (T, error) {
 	b.inited = false
 	lr, mu, err := b.settings()
 	if err != nil {
 		return 0, err
 	}
-	b.lr, b.mu = lr, mu
+	b.lr, b.mu = T(lr), T(mu)
 	b.vel = resize(b.vel, obj.Dim())
 	clear(b.vel)
 	return b.start(obj, x)
 }
 
 // Step implements Optimizer.
-func (b *Backprop) Step(x []float64) (float64, error) {
+func (b *BackpropOf[T]) Step(x []T) (T, error) {
 	if loss, err := b.ready(x); err != nil {
 		return loss, err
 	}

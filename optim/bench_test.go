@@ -202,3 +202,42 @@ func BenchmarkTrainEpoch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStep32 is BenchmarkStep in float32 arithmetic, for the
+// optimizers that run in it, on the problems of the precision charts and
+// xor: compare with BenchmarkStep's float64 figures.
+func BenchmarkStep32(b *testing.B) {
+	for _, name := range []string{"seed3", "celsius", "xor"} {
+		p, err := optim.LookupProblem(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range optim.Methods() {
+			opt, err := optim.NewOptimizer[float32](m, benchSettings(b, p, m))
+			if err != nil {
+				continue // float64 only (gonum)
+			}
+			b.Run("problem="+p.Name+"/optimizer="+m.Name, func(b *testing.B) {
+				rnd := rand.New(rand.NewPCG(1, 2))
+				x64 := make([]float64, p.Dim())
+				p.InitParams(x64, rnd)
+				x := make([]float32, len(x64))
+				optim.ParamsTo(x, x64)
+				c := &optim.CounterOf[float32]{Objective: optim.ProblemObjective[float32](p, optim.Plain)}
+				if _, err := opt.Init(c, x, rnd); err != nil {
+					b.Fatalf("Init: %v", err)
+				}
+				c.LossEvals = 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := opt.Step(x); err != nil {
+						b.Fatalf("Step: %v", err)
+					}
+				}
+				if c.LossEvals > 0 {
+					b.ReportMetric(float64(c.LossEvals)/float64(b.N), "evals/op")
+				}
+			})
+		}
+	}
+}

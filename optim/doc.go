@@ -14,6 +14,13 @@
 // Evaluations are counted by the driver, not by the optimizer: wrap the
 // objective in a Counter before Init.
 //
+// Arithmetic: the objective and every optimizer except the gonum wrappers are
+// generic in the element type (see Float): MSEOf[T], OptimizerOf[T],
+// RpropOf[T], … run in float32 or float64 with one code path, and MSE,
+// Optimizer, Rprop, … are their float64 instantiations. NewOptimizer builds
+// a registered Method in either arithmetic; ProblemObjective builds a
+// problem's loss in it.
+//
 // References:
 //
 //	Riedmiller, M., Braun, H.: A direct adaptive method for faster backpropagation

@@ -6,10 +6,10 @@ package optim
 // the loss at the parameters it leaves in x), a copy of the last finite
 // parameters for divergence, and the life-cycle flags. Optimizers embed it
 // and write only their update rule.
-type firstOrder struct {
-	obj        Objective
-	grad, last []float64
-	loss       float64
+type firstOrder[T Float] struct {
+	obj        ObjectiveOf[T]
+	grad, last []T
+	loss       T
 	inited     bool
 	diverged   bool
 }
@@ -17,7 +17,7 @@ type firstOrder struct {
 // start evaluates obj at x, after checking the length of x, and makes the
 // optimizer ready to Step. The caller resets inited and checks its settings
 // first, so that a failed Init never leaves a usable stale state.
-func (f *firstOrder) start(obj Objective, x []float64) (float64, error) {
+func (f *firstOrder[T]) start(obj ObjectiveOf[T], x []T) (T, error) {
 	n := obj.Dim()
 	if len(x) != n {
 		return 0, &DimError{len(x), n}
@@ -35,7 +35,7 @@ func (f *firstOrder) start(obj Objective, x []float64) (float64, error) {
 
 // ready reports whether a Step may update x; when it may not, it returns
 // the error (and loss) Step must return.
-func (f *firstOrder) ready(x []float64) (float64, error) {
+func (f *firstOrder[T]) ready(x []T) (T, error) {
 	switch {
 	case !f.inited:
 		return 0, ErrNotInitialized
@@ -51,7 +51,7 @@ func (f *firstOrder) ready(x []float64) (float64, error) {
 // the update made a parameter non-finite (bad), it evaluates the loss and
 // gradient at the new x. On a non-finite parameter or loss it restores x
 // from last and reports divergence, now and at every later Step.
-func (f *firstOrder) finish(x []float64, bad bool) (float64, error) {
+func (f *firstOrder[T]) finish(x []T, bad bool) (T, error) {
 	if !bad {
 		if loss := f.obj.Grad(f.grad, x); finite(loss) {
 			f.loss = loss

@@ -20,7 +20,7 @@ import (
 // The first individual of the initial population is the starting point x;
 // the others are drawn uniformly from [-InitRange, InitRange] per gene.
 // The zero value is usable: every zero setting means its default.
-type GA struct {
+type GAOf[T Float] struct {
 	// Population is the number of individuals (≥ 2). If 0, 50 is used.
 	Population int
 	// Elite is the number of best individuals copied unchanged into the next
@@ -45,10 +45,10 @@ type GA struct {
 	// If 0, 1 is used (the tutorial's [-1, 1]).
 	InitRange float64
 
-	obj                         Objective
+	obj                         ObjectiveOf[T]
 	rnd                         *rand.Rand
-	pop, next                   []float64 // population × dim, row-major
-	fit, nextFit                []float64
+	pop, next                   []T // population × dim, row-major
+	fit, nextFit                []T
 	elite                       []int
 	n, dim, elites, tour        int
 	cx, alpha, mut, sigma, init float64
@@ -56,9 +56,15 @@ type GA struct {
 	inited, diverged            bool
 }
 
-var _ Optimizer = (*GA)(nil)
+// GA is the float64 GAOf.
+type GA = GAOf[float64]
 
-func (ga *GA) resolve() error {
+var (
+	_ Optimizer            = (*GA)(nil)
+	_ OptimizerOf[float32] = (*GAOf[float32])(nil)
+)
+
+func (ga *GAOf[T]) resolve() error {
 	defInt := func(v, d int) int {
 		if v == 0 {
 			return d
@@ -110,7 +116,7 @@ func (ga *GA) resolve() error {
 }
 
 // Init implements Optimizer. It evaluates the whole initial population.
-func (ga *GA) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) {
+func (ga *GAOf[T]) Init(obj ObjectiveOf[T], x []T, rnd *rand.Rand) (T, error) {
 	ga.inited = false
 	if err := ga.resolve(); err != nil {
 		return 0, err
@@ -131,7 +137,7 @@ func (ga *GA) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) 
 	ga.elite = ga.elite[:ga.elites]
 	copy(ga.pop, x)
 	for i := d; i < len(ga.pop); i++ {
-		ga.pop[i] = ga.init * (2*rnd.Float64() - 1)
+		ga.pop[i] = T(ga.init * (2*rnd.Float64() - 1))
 	}
 	for k := 0; k < ga.n; k++ {
 		ga.fit[k] = ga.eval(ga.pop[k*d : (k+1)*d])
@@ -148,22 +154,22 @@ func (ga *GA) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) 
 
 // eval returns the loss of one individual, with non-finite losses (and
 // individuals with non-finite genes) ranked as +Inf, the worst.
-func (ga *GA) eval(ind []float64) float64 {
-	chk := 0.0
+func (ga *GAOf[T]) eval(ind []T) T {
+	var chk T
 	for _, v := range ind {
 		chk += v * 0
 	}
 	if chk != 0 {
-		return math.Inf(1)
+		return T(math.Inf(1))
 	}
 	f := ga.obj.Loss(ind)
-	if math.IsNaN(f) {
-		return math.Inf(1)
+	if f != f {
+		return T(math.Inf(1))
 	}
 	return f
 }
 
-func argmin(f []float64) int {
+func argmin[T Float](f []T) int {
 	b := 0
 	for i, v := range f {
 		if v < f[b] {
@@ -175,7 +181,7 @@ func argmin(f []float64) int {
 
 // tournament returns the index of the best of tour aspirants drawn with
 // replacement from the n individuals with losses fit.
-func tournament(rnd *rand.Rand, fit []float64, tour int) int {
+func tournament[T Float](rnd *rand.Rand, fit []T, tour int) int {
 	n := len(fit)
 	w := rnd.IntN(n)
 	fw := fit[w]
@@ -193,7 +199,7 @@ func tournament(rnd *rand.Rand, fit []float64, tour int) int {
 // an individual goes before another only when its loss is strictly lower,
 // and the indices come in increasing order, so ties keep the lower index
 // first.
-func (ga *GA) selectElite() {
+func (ga *GAOf[T]) selectElite() {
 	elite, fit := ga.elite, ga.fit
 	k := 0 // elite[:k] is sorted
 	for i, v := range fit {
@@ -215,16 +221,16 @@ func (ga *GA) selectElite() {
 
 // mutate applies Gaussian mutation to child and reports whether any gene
 // changed.
-func (ga *GA) mutate(child []float64) bool {
+func (ga *GAOf[T]) mutate(child []T) bool {
 	mut := ga.mut
 	if mut == 0 {
 		return false
 	}
-	rnd, sigma := ga.rnd, ga.sigma
+	rnd, sigma := ga.rnd, T(ga.sigma)
 	changed := false
 	for i := range child {
 		if rnd.Float64() < mut {
-			child[i] += sigma * rnd.NormFloat64()
+			child[i] += sigma * T(rnd.NormFloat64())
 			changed = true
 		}
 	}
@@ -232,7 +238,7 @@ func (ga *GA) mutate(child []float64) bool {
 }
 
 // Step implements Optimizer: one generation.
-func (ga *GA) Step(x []float64) (float64, error) {
+func (ga *GAOf[T]) Step(x []T) (T, error) {
 	if !ga.inited {
 		return 0, ErrNotInitialized
 	}
@@ -252,13 +258,13 @@ func (ga *GA) Step(x []float64) (float64, error) {
 		nextFit[e] = fit[k]
 	}
 	rnd, tour, cx := ga.rnd, ga.tour, ga.cx
-	alpha := ga.alpha
+	alpha := T(ga.alpha)
 	widen := 1 + 2*alpha
 	for c := ga.elites; c < n; c += 2 {
 		p1, p2 := tournament(rnd, fit, tour), tournament(rnd, fit, tour)
 		a, b := pop[p1*d:(p1+1)*d], pop[p2*d:(p2+1)*d]
 		c1 := next[c*d : (c+1)*d]
-		var c2 []float64
+		var c2 []T
 		if c+1 < n {
 			c2 = next[(c+1)*d : (c+2)*d]
 		}
@@ -275,8 +281,8 @@ func (ga *GA) Step(x []float64) (float64, error) {
 					}
 					span := hi - lo
 					base, width := lo-alpha*span, widen*span
-					c1[i] = base + width*rnd.Float64()
-					c2[i] = base + width*rnd.Float64()
+					c1[i] = base + width*T(rnd.Float64())
+					c2[i] = base + width*T(rnd.Float64())
 				}
 			} else {
 				for i, lo := range a {
@@ -286,7 +292,7 @@ func (ga *GA) Step(x []float64) (float64, error) {
 					}
 					span := hi - lo
 					base, width := lo-alpha*span, widen*span
-					c1[i] = base + width*rnd.Float64()
+					c1[i] = base + width*T(rnd.Float64())
 				}
 			}
 		} else {
@@ -316,4 +322,4 @@ func (ga *GA) Step(x []float64) (float64, error) {
 }
 
 // Best returns the loss of the best individual of the current population.
-func (ga *GA) Best() float64 { return ga.fit[ga.best] }
+func (ga *GAOf[T]) Best() T { return ga.fit[ga.best] }

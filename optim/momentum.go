@@ -29,7 +29,7 @@ import (
 //	initialization and momentum in deep learning. ICML 2013, pp. 1139–1147.
 //	Bengio, Y., Boulanger-Lewandowski, N., Pascanu, R.: Advances in optimizing
 //	recurrent networks. ICASSP 2013.
-type Nesterov struct {
+type NesterovOf[T Float] struct {
 	// LearningRate is the step size η. If LearningRate is 0, 1 is used (as
 	// for Backprop; problems where that diverges carry a per-problem
 	// default, see Problem.Defaults).
@@ -37,14 +37,20 @@ type Nesterov struct {
 	// Momentum is μ in (0, 1). If Momentum is 0, 0.9 is used.
 	Momentum float64
 
-	firstOrder
-	vel    []float64
-	lr, mu float64
+	firstOrder[T]
+	vel    []T
+	lr, mu T
 }
 
-var _ Optimizer = (*Nesterov)(nil)
+// Nesterov is the float64 NesterovOf.
+type Nesterov = NesterovOf[float64]
 
-func (n *Nesterov) settings() (lr, mu float64, err error) {
+var (
+	_ Optimizer            = (*Nesterov)(nil)
+	_ OptimizerOf[float32] = (*NesterovOf[float32])(nil)
+)
+
+func (n *NesterovOf[T]) settings() (lr, mu float64, err error) {
 	lr, mu = n.LearningRate, n.Momentum
 	if lr == 0 {
 		lr = 1
@@ -62,13 +68,13 @@ func (n *Nesterov) settings() (lr, mu float64, err error) {
 }
 
 // Init implements Optimizer.
-func (n *Nesterov) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+func (n *NesterovOf[T]) Init(obj ObjectiveOf[T], x []T, _ *rand.Rand) (T, error) {
 	n.inited = false
 	lr, mu, err := n.settings()
 	if err != nil {
 		return 0, err
 	}
-	n.lr, n.mu = lr, mu
+	n.lr, n.mu = T(lr), T(mu)
 	n.vel = resize(n.vel, obj.Dim())
 	clear(n.vel)
 	return n.start(obj, x)
@@ -76,7 +82,7 @@ func (n *Nesterov) Init(obj Objective, x []float64, _ *rand.Rand) (float64, erro
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // look-ahead point; the gradient is kept for the next Step.
-func (n *Nesterov) Step(x []float64) (float64, error) {
+func (n *NesterovOf[T]) Step(x []T) (T, error) {
 	if loss, err := n.ready(x); err != nil {
 		return loss, err
 	}

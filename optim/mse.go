@@ -75,7 +75,7 @@ func ParseEvalMode(s string) (EvalMode, error) {
 // one layer at a time; it bounds the workspaces of large datasets.
 const mseBlock = 64
 
-// MSE is the full-batch mean squared error of a Network on a Dataset,
+// MSEOf is the full-batch mean squared error of a Network on a Dataset,
 //
 //	E(θ) = 1/(N·K) · Σ_n Σ_k (y_nk − ŷ_nk(θ))²,
 //
@@ -87,24 +87,25 @@ const mseBlock = 64
 // An MSE evaluates sigmoid units in Plain arithmetic, the tutorial's, unless
 // SetEval selects Careful (see EvalMode), which resolves the loss and
 // gradient of saturated sigmoid outputs.
-type MSE struct {
+type MSEOf[T Float] struct {
 	net    Network
 	data   Dataset
+	x, y   []T // data.X and data.Y in T (the same slices for float64)
 	dim    int
 	plan   []layerPlan
-	act    [][]float64 // per layer: outputs for the current sample (forward)
-	scale  float64     // 2/(N·K)
-	nk     float64     // N·K
+	act    [][]T // per layer: outputs for the current sample (forward)
+	scale  T     // 2/(N·K)
+	nk     T     // N·K
 	inDim  int
 	outDim int
 
 	// Workspaces of Loss and Grad, which process the samples in blocks of
 	// up to mseBlock, one layer at a time: per layer, the block's
 	// activations and ∂E/∂z, row-major (sample × neuron).
-	bact, bdelta [][]float64
+	bact, bdelta [][]T
 	// Careful evaluation: per layer, the block's σ(−z) of sigmoid layers
 	// (row-major, like bact).
-	bcomp [][]float64
+	bcomp [][]T
 	block int // samples per block: min(N, mseBlock)
 
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
@@ -121,9 +122,29 @@ const (
 	shapeTwoLayer                   // one hidden layer and one output neuron
 )
 
-// NewMSE returns the mean squared error of net on data. It checks that the
-// data's shape matches the network.
-func NewMSE(net Network, data Dataset) (*MSE, error) {
+// MSE is the float64 MSEOf, the tutorial's arithmetic.
+type MSE = MSEOf[float64]
+
+// NewMSE returns the float64 mean squared error of net on data. It checks
+// that the data's shape matches the network.
+func NewMSE(net Network, data Dataset) (*MSE, error) { return NewMSEOf[float64](net, data) }
+
+// toFloat returns s in T: s itself when T is float64, else a rounded copy.
+func toFloat[T Float](s []float64) []T {
+	if t, ok := any(s).([]T); ok {
+		return t
+	}
+	t := make([]T, len(s))
+	for i, v := range s {
+		t[i] = T(v)
+	}
+	return t
+}
+
+// NewMSEOf returns the mean squared error of net on data in the arithmetic
+// T; the data are rounded to T once. It checks that the data's shape
+// matches the network.
+func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	if err := net.Validate(); err != nil {
 		return nil, err
 	}
@@ -136,7 +157,7 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 	if len(data.Y) != data.N*net.Out() {
 		return nil, fmt.Errorf("optim: dataset Y has %d values, want N·Out = %d", len(data.Y), data.N*net.Out())
 	}
-	m := &MSE{net: net, data: data, dim: net.Dim(), inDim: net.In, outDim: net.Out()}
+	m := &MSEOf[T]{net: net, data: data, x: toFloat[T](data.X), y: toFloat[T](data.Y), dim: net.Dim(), inDim: net.In, outDim: net.Out()}
 	block := min(data.N, mseBlock)
 	m.block = block
 	off, in := 0, net.In
@@ -148,13 +169,13 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 			off += l.Out
 		}
 		m.plan = append(m.plan, p)
-		m.act = append(m.act, make([]float64, l.Out))
-		m.bact = append(m.bact, make([]float64, block*l.Out))
-		m.bdelta = append(m.bdelta, make([]float64, block*l.Out))
-		m.bcomp = append(m.bcomp, make([]float64, block*l.Out))
+		m.act = append(m.act, make([]T, l.Out))
+		m.bact = append(m.bact, make([]T, block*l.Out))
+		m.bdelta = append(m.bdelta, make([]T, block*l.Out))
+		m.bcomp = append(m.bcomp, make([]T, block*l.Out))
 		in = l.Out
 	}
-	m.nk = float64(data.N * m.outDim)
+	m.nk = T(data.N * m.outDim)
 	m.scale = 2 / m.nk
 	switch {
 	case len(m.plan) == 1 && m.outDim == 1:
@@ -166,11 +187,11 @@ func NewMSE(net Network, data Dataset) (*MSE, error) {
 }
 
 // Dim returns the number of network parameters.
-func (m *MSE) Dim() int { return m.dim }
+func (m *MSEOf[T]) Dim() int { return m.dim }
 
 // SetEval selects the arithmetic of Loss and Grad (Plain by default). It
 // panics on an unknown mode.
-func (m *MSE) SetEval(e EvalMode) {
+func (m *MSEOf[T]) SetEval(e EvalMode) {
 	if e != Plain && e != Careful {
 		panic(fmt.Sprintf("optim: unknown %v", e))
 	}
@@ -178,17 +199,17 @@ func (m *MSE) SetEval(e EvalMode) {
 }
 
 // Eval returns the arithmetic of Loss and Grad.
-func (m *MSE) Eval() EvalMode { return m.eval }
+func (m *MSEOf[T]) Eval() EvalMode { return m.eval }
 
 // carefulLayer reports whether layer l's activations are computed in pairs
 // (σ(z), σ(−z)) with activatePair, into bact[l] and bcomp[l].
-func (m *MSE) carefulLayer(l int) bool {
+func (m *MSEOf[T]) carefulLayer(l int) bool {
 	return m.eval == Careful && m.plan[l].act == Sigmoid
 }
 
 // carefulResidual returns σ(z) − y given s = σ(z) and c = σ(−z): −c when
 // y is 1, free of the cancellation of s − 1, and s − y otherwise.
-func carefulResidual(s, c, y float64) float64 {
+func carefulResidual[T Float](s, c, y T) T {
 	if y == 1 {
 		return -c
 	}
@@ -196,14 +217,14 @@ func carefulResidual(s, c, y float64) float64 {
 }
 
 // Network returns the network being trained.
-func (m *MSE) Network() Network { return m.net }
+func (m *MSEOf[T]) Network() Network { return m.net }
 
 // Data returns the dataset. The caller must not modify it.
-func (m *MSE) Data() Dataset { return m.data }
+func (m *MSEOf[T]) Data() Dataset { return m.data }
 
 // forward computes the activations of every layer for one input row and
 // returns the output layer's activations.
-func (m *MSE) forward(x, input []float64) []float64 {
+func (m *MSEOf[T]) forward(x, input []T) []T {
 	prev := input
 	for l := range m.plan {
 		p := &m.plan[l]
@@ -211,14 +232,14 @@ func (m *MSE) forward(x, input []float64) []float64 {
 		w := x[p.w : p.w+p.out*p.in]
 		for o := range a {
 			row := w[o*p.in : (o+1)*p.in]
-			z := 0.0
+			var z T
 			for i, v := range row {
 				z += v * prev[i]
 			}
 			if p.b >= 0 {
 				z += x[p.b+o]
 			}
-			a[o] = p.act.apply(z)
+			a[o] = apply(p.act, z)
 		}
 		prev = a
 	}
@@ -231,7 +252,7 @@ func (m *MSE) forward(x, input []float64) []float64 {
 // activation is computed exactly as forward computes it, except in careful
 // evaluation, where sigmoid layers are computed with activatePair (their
 // complements σ(−z) in bcomp).
-func (m *MSE) forwardBlock(x, in []float64, nb int) []float64 {
+func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 	prev := in
 	for l := range m.plan {
 		p := &m.plan[l]
@@ -255,19 +276,19 @@ func (m *MSE) forwardBlock(x, in []float64, nb int) []float64 {
 // affine stores in z (nb×nout) the weighted sums w·in (+ bias) of the nb
 // input rows in prev (nb×nin): z = 0 + w₀·in₀ + … + w_{nin−1}·in_{nin−1},
 // then + b, in this order, as forward sums.
-func affine(z, w, bias, prev []float64, nin, nout int) {
+func affine[T Float](z, w, bias, prev []T, nin, nout int) {
 	nb := len(z) / nout
 	prev = prev[:nb*nin]
 	w = w[:nout*nin]
 	if nout == 1 {
-		hasBias, b := bias != nil, 0.0
+		hasBias, b := bias != nil, T(0)
 		if hasBias {
 			b = bias[0]
 		}
 		for s := range z {
 			in := prev[s*nin : s*nin+nin]
 			in = in[:len(w)]
-			v := 0.0
+			var v T
 			for i, wi := range w {
 				v += wi * in[i]
 			}
@@ -303,7 +324,7 @@ func affine(z, w, bias, prev []float64, nin, nout int) {
 		for o := range zs {
 			row := w[o*nin : o*nin+nin]
 			in := in[:len(row)]
-			v := 0.0
+			var v T
 			for i, wi := range row {
 				v += wi * in[i]
 			}
@@ -316,7 +337,7 @@ func affine(z, w, bias, prev []float64, nin, nout int) {
 }
 
 // Loss returns the mean squared error at x. It panics if len(x) != Dim.
-func (m *MSE) Loss(x []float64) float64 {
+func (m *MSEOf[T]) Loss(x []T) T {
 	if len(x) != m.dim {
 		panic(badDim)
 	}
@@ -325,10 +346,10 @@ func (m *MSE) Loss(x []float64) float64 {
 		return m.lossPerceptron(x)
 	}
 	n, nin, nout := m.data.N, m.inDim, m.outDim
-	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
+	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	careful := m.carefulLayer(last)
-	sum := 0.0
+	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		out := m.forwardBlock(x, X[s0*nin:(s0+nb)*nin], nb)
@@ -349,7 +370,7 @@ func (m *MSE) Loss(x []float64) float64 {
 // carefulSquares returns sum plus the squared careful residuals (see
 // carefulResidual) of the outputs s with complements c and targets y, in
 // order.
-func carefulSquares(sum float64, s, c, y []float64) float64 {
+func carefulSquares[T Float](sum T, s, c, y []T) T {
 	c, y = c[:len(s)], y[:len(s)]
 	for k, v := range s {
 		r := carefulResidual(v, c[k], y[k])
@@ -365,7 +386,7 @@ func carefulSquares(sum float64, s, c, y []float64) float64 {
 // quantity is computed with the same operations in the same order as a
 // sample-by-sample backpropagation: each gradient entry is 0 plus the
 // per-sample contributions in sample order.
-func (m *MSE) Grad(grad, x []float64) float64 {
+func (m *MSEOf[T]) Grad(grad, x []T) T {
 	if len(x) != m.dim || len(grad) != m.dim {
 		panic(badDim)
 	}
@@ -376,10 +397,10 @@ func (m *MSE) Grad(grad, x []float64) float64 {
 		return m.gradTwoLayer(grad, x)
 	}
 	n, nin, nout := m.data.N, m.inDim, m.outDim
-	X, Y := m.data.X[:n*nin], m.data.Y[:n*nout]
+	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	scale := m.scale
-	sum := 0.0
+	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		input := X[s0*nin : (s0+nb)*nin]
@@ -445,7 +466,7 @@ func (m *MSE) Grad(grad, x []float64) float64 {
 // d[s,o]·prev[s,i] of the block's samples in sample order, starting from 0
 // when first is set. It sums four (then two, then one) inputs at a time in
 // registers, each in its own accumulator.
-func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
+func accumulate[T Float](gw, d, prev []T, nin, nout int, first bool) {
 	nb := len(d) / nout
 	d = d[:nb*nout]
 	prev = prev[:nb*nin]
@@ -454,7 +475,7 @@ func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
 		row := gw[o*nin : o*nin+nin]
 		i := 0
 		for ; i+4 <= len(row); i += 4 {
-			var g0, g1, g2, g3 float64
+			var g0, g1, g2, g3 T
 			if !first {
 				g0, g1, g2, g3 = row[i], row[i+1], row[i+2], row[i+3]
 			}
@@ -470,7 +491,7 @@ func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
 			row[i], row[i+1], row[i+2], row[i+3] = g0, g1, g2, g3
 		}
 		if i+2 <= len(row) {
-			var g0, g1 float64
+			var g0, g1 T
 			if !first {
 				g0, g1 = row[i], row[i+1]
 			}
@@ -485,7 +506,7 @@ func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
 			i += 2
 		}
 		if i < len(row) {
-			g0 := 0.0
+			var g0 T
 			if !first {
 				g0 = row[i]
 			}
@@ -499,12 +520,12 @@ func accumulate(gw, d, prev []float64, nin, nout int, first bool) {
 
 // accumulateBias adds to the bias gradient gb the block's d[s,o] in sample
 // order, starting from 0 when first is set.
-func accumulateBias(gb, d []float64, first bool) {
+func accumulateBias[T Float](gb, d []T, first bool) {
 	nout := len(gb)
 	nb := len(d) / nout
 	d = d[:nb*nout]
 	for o := range gb {
-		g := 0.0
+		var g T
 		if !first {
 			g = gb[o]
 		}
@@ -517,7 +538,7 @@ func accumulateBias(gb, d []float64, first bool) {
 
 // backDelta stores in dp (nb×nin) the back-propagated sums
 // 0 + w[0,i]·d[s,0] + … + w[nout−1,i]·d[s,nout−1].
-func backDelta(dp, d, w []float64, nin, nout int) {
+func backDelta[T Float](dp, d, w []T, nin, nout int) {
 	nb := len(dp) / nin
 	d = d[:nb*nout]
 	w = w[:nout*nin]
@@ -525,7 +546,7 @@ func backDelta(dp, d, w []float64, nin, nout int) {
 		ds := d[s*nout : s*nout+nout]
 		dps := dp[s*nin : s*nin+nin]
 		for i := range dps {
-			acc := 0.0
+			var acc T
 			for o, dv := range ds {
 				acc += w[o*nin+i] * dv
 			}
@@ -536,7 +557,7 @@ func backDelta(dp, d, w []float64, nin, nout int) {
 
 // derivMul multiplies every dp[j] by the derivative of act at the output
 // a[j].
-func derivMul(act Activation, dp, a []float64) {
+func derivMul[T Float](act Activation, dp, a []T) {
 	a = a[:len(dp)]
 	switch act {
 	case Sigmoid:
@@ -552,7 +573,7 @@ func derivMul(act Activation, dp, a []float64) {
 
 // derivMulPair multiplies every dp[j] by the sigmoid derivative
 // σ(z)·σ(−z) = s[j]·c[j] of careful evaluation.
-func derivMulPair(dp, s, c []float64) {
+func derivMulPair[T Float](dp, s, c []T) {
 	s, c = s[:len(dp)], c[:len(dp)]
 	for j, v := range s {
 		dp[j] *= v * c[j]
@@ -560,18 +581,18 @@ func derivMulPair(dp, s, c []float64) {
 }
 
 // lossPerceptron is Loss for a single neuron, computed like gradPerceptron.
-func (m *MSE) lossPerceptron(x []float64) float64 {
+func (m *MSEOf[T]) lossPerceptron(x []T) T {
 	nin, n := m.inDim, m.data.N
-	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	X, Y := m.x[:n*nin], m.y[:n]
 	w := x[:nin]
 	p := &m.plan[0]
-	var bias []float64
+	var bias []T
 	if p.b >= 0 {
 		bias = x[p.b : p.b+1]
 	}
 	act := p.act
 	careful := m.carefulLayer(0)
-	sum := 0.0
+	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		block := X[s0*nin : (s0+nb)*nin]
@@ -599,13 +620,13 @@ func (m *MSE) lossPerceptron(x []float64) float64 {
 // their activations in one loop (the exponentials of different samples are
 // independent and overlap in the processor), then the residuals and
 // gradient contributions.
-func (m *MSE) gradPerceptron(grad, x []float64) float64 {
+func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 	nin, n := m.inDim, m.data.N
-	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	X, Y := m.x[:n*nin], m.y[:n]
 	w, g := x[:nin], grad[:nin]
 	p := &m.plan[0]
-	var bias []float64
-	hasBias, b := p.b >= 0, 0.0
+	var bias []T
+	hasBias, b := p.b >= 0, T(0)
 	if hasBias {
 		bias = x[p.b : p.b+1]
 		b = bias[0]
@@ -613,12 +634,12 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 	act, scale := p.act, m.scale
 	careful := m.carefulLayer(0)
 	clear(g)
-	sum, gb := 0.0, 0.0
+	var sum, gb T
 	if act == Linear {
 		for s, ys := range Y {
 			in := X[s*nin : s*nin+nin]
 			in = in[:len(w)]
-			z := 0.0
+			var z T
 			for i, wi := range w {
 				z += wi * in[i]
 			}
@@ -682,7 +703,7 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 			for s, v := range a {
 				r := v - y[s]
 				sum += r * r
-				var d float64
+				var d T
 				if act == Sigmoid {
 					d = scale * r * (v * (1 - v))
 				} else {
@@ -706,13 +727,13 @@ func (m *MSE) gradPerceptron(grad, x []float64) float64 {
 // gradTwoLayer is Grad for one hidden layer and one output neuron. The
 // forward pass goes layer by layer over a block of samples, as in Grad; the
 // backward pass goes sample by sample.
-func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
+func (m *MSEOf[T]) gradTwoLayer(grad, x []T) T {
 	p1, p2 := &m.plan[0], &m.plan[1]
 	nin, nh, n := p1.in, p1.out, m.data.N
-	X, Y := m.data.X[:n*nin], m.data.Y[:n]
+	X, Y := m.x[:n*nin], m.y[:n]
 	w1, w2 := x[p1.w:p1.w+nh*nin], x[p2.w:p2.w+nh]
 	g1, g2 := grad[p1.w:p1.w+nh*nin], grad[p2.w:p2.w+nh]
-	var b1, gb1, b2 []float64
+	var b1, gb1, b2 []T
 	if p1.b >= 0 {
 		b1, gb1 = x[p1.b:p1.b+nh], grad[p1.b:p1.b+nh]
 	}
@@ -721,7 +742,7 @@ func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
 	}
 	a1, a2, scale := p1.act, p2.act, m.scale
 	clear(grad)
-	sum, gb2 := 0.0, 0.0
+	var sum, gb2 T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		in := X[s0*nin : (s0+nb)*nin]
@@ -730,7 +751,7 @@ func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
 		out := m.bact[1][:nb]
 		if m.eval == Careful {
 			// Complements of sigmoid layers, nil for the others.
-			var hc, oc []float64
+			var hc, oc []T
 			if a1 == Sigmoid {
 				hc = m.bcomp[0][:nb*nh]
 				activatePair(h, hc)
@@ -764,7 +785,7 @@ func (m *MSE) gradTwoLayer(grad, x []float64) float64 {
 // (nb×nin). It returns the updated sum of squared residuals and bias
 // gradient of the output neuron. It is separate from gradTwoLayer so that
 // its loops keep their variables in registers.
-func backTwoLayer(g1, g2, gb1, out, y, h, in, w2 []float64, a1, a2 Activation, scale, sum, gb2 float64) (float64, float64) {
+func backTwoLayer[T Float](g1, g2, gb1, out, y, h, in, w2 []T, a1, a2 Activation, scale, sum, gb2 T) (T, T) {
 	nh := len(w2)
 	nin := len(g1) / nh
 	y = y[:len(out)]
@@ -774,14 +795,14 @@ func backTwoLayer(g1, g2, gb1, out, y, h, in, w2 []float64, a1, a2 Activation, s
 	for s, v := range out {
 		r := v - y[s]
 		sum += r * r
-		d := scale * r * a2.deriv(v)
+		d := scale * r * deriv(a2, v)
 		gb2 += d
 		hs := h[s*nh : s*nh+nh]
 		ins := in[s*nin : s*nin+nin]
 		for o, wo := range w2 {
 			hv := hs[o]
 			g2[o] += d * hv
-			dp := (0 + wo*d) * a1.deriv(hv)
+			dp := (0 + wo*d) * deriv(a1, hv)
 			row := g1[o*nin : o*nin+nin]
 			if len(row) == 2 {
 				ins := ins[:2]
@@ -806,7 +827,7 @@ func backTwoLayer(g1, g2, gb1, out, y, h, in, w2 []float64, a1, a2 Activation, s
 // Sigmoid, and are nil otherwise. It adds the same terms in the same order
 // as backTwoLayer; only the residuals of sigmoid outputs with target 1 and
 // the sigmoid derivatives differ (see carefulResidual and derivMulPair).
-func backTwoLayerCareful(g1, g2, gb1, out, oc, y, h, hc, in, w2 []float64, a1, a2 Activation, scale, sum, gb2 float64) (float64, float64) {
+func backTwoLayerCareful[T Float](g1, g2, gb1, out, oc, y, h, hc, in, w2 []T, a1, a2 Activation, scale, sum, gb2 T) (T, T) {
 	nh := len(w2)
 	nin := len(g1) / nh
 	y = y[:len(out)]
@@ -814,11 +835,11 @@ func backTwoLayerCareful(g1, g2, gb1, out, oc, y, h, hc, in, w2 []float64, a1, a
 	in = in[:len(out)*nin]
 	g2 = g2[:nh]
 	for s, v := range out {
-		var r, dv float64
+		var r, dv T
 		if oc != nil {
 			r, dv = carefulResidual(v, oc[s], y[s]), v*oc[s]
 		} else {
-			r, dv = v-y[s], a2.deriv(v)
+			r, dv = v-y[s], deriv(a2, v)
 		}
 		sum += r * r
 		d := scale * r * dv
@@ -828,11 +849,11 @@ func backTwoLayerCareful(g1, g2, gb1, out, oc, y, h, hc, in, w2 []float64, a1, a
 		for o, wo := range w2 {
 			hv := hs[o]
 			g2[o] += d * hv
-			var dh float64
+			var dh T
 			if hc != nil {
 				dh = hv * hc[s*nh+o]
 			} else {
-				dh = a1.deriv(hv)
+				dh = deriv(a1, hv)
 			}
 			dp := (0 + wo*d) * dh
 			row := g1[o*nin : o*nin+nin]
@@ -850,7 +871,7 @@ func backTwoLayerCareful(g1, g2, gb1, out, oc, y, h, hc, in, w2 []float64, a1, a
 
 // Predict stores the network's outputs for one input row in out and returns
 // out, allocating it when it is nil.
-func (m *MSE) Predict(out, x, input []float64) []float64 {
+func (m *MSEOf[T]) Predict(out, x, input []T) []T {
 	if len(x) != m.dim {
 		panic(badDim)
 	}
@@ -858,7 +879,7 @@ func (m *MSE) Predict(out, x, input []float64) []float64 {
 		panic("optim: input has the wrong length")
 	}
 	if out == nil {
-		out = make([]float64, m.outDim)
+		out = make([]T, m.outDim)
 	}
 	copy(out, m.forward(x, input))
 	return out
@@ -867,13 +888,13 @@ func (m *MSE) Predict(out, x, input []float64) []float64 {
 // Classified reports whether every output of every sample at x lies on the
 // same side of 0.5 as its target (targets are taken as 0 below 0.5 and 1
 // otherwise); an output of exactly 0.5 counts as wrong.
-func (m *MSE) Classified(x []float64) bool {
+func (m *MSEOf[T]) Classified(x []T) bool {
 	if len(x) != m.dim {
 		panic(badDim)
 	}
 	for s := 0; s < m.data.N; s++ {
-		out := m.forward(x, m.data.X[s*m.inDim:(s+1)*m.inDim])
-		y := m.data.Y[s*m.outDim : (s+1)*m.outDim]
+		out := m.forward(x, m.x[s*m.inDim:(s+1)*m.inDim])
+		y := m.y[s*m.outDim : (s+1)*m.outDim]
 		for k, v := range out {
 			if (y[k] >= 0.5) != (v > 0.5) || v == 0.5 {
 				return false

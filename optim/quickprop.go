@@ -43,7 +43,7 @@ import (
 //
 //	Fahlman, S. E.: An empirical study of learning speed in back-propagation
 //	networks. Technical report CMU-CS-88-162, Carnegie Mellon University, 1988.
-type Quickprop struct {
+type QuickpropOf[T Float] struct {
 	// LearningRate is ε, the gradient-descent coefficient. If LearningRate
 	// is 0, 1 is used (as for Backprop: on this package's MSE, which has no
 	// ½ factor, ε = 1 is the usual gradient step; problems where it
@@ -53,14 +53,20 @@ type Quickprop struct {
 	// steps. If MaxGrowth is 0, 1.75 is used (Fahlman's value).
 	MaxGrowth float64
 
-	firstOrder
-	prev, dw        []float64
-	eps, mu, shrink float64
+	firstOrder[T]
+	prev, dw        []T
+	eps, mu, shrink T
 }
 
-var _ Optimizer = (*Quickprop)(nil)
+// Quickprop is the float64 QuickpropOf.
+type Quickprop = QuickpropOf[float64]
 
-func (q *Quickprop) settings() (eps, mu float64, err error) {
+var (
+	_ Optimizer            = (*Quickprop)(nil)
+	_ OptimizerOf[float32] = (*QuickpropOf[float32])(nil)
+)
+
+func (q *QuickpropOf[T]) settings() (eps, mu float64, err error) {
 	eps, mu = q.LearningRate, q.MaxGrowth
 	if eps == 0 {
 		eps = 1
@@ -78,14 +84,14 @@ func (q *Quickprop) settings() (eps, mu float64, err error) {
 }
 
 // Init implements Optimizer.
-func (q *Quickprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+func (q *QuickpropOf[T]) Init(obj ObjectiveOf[T], x []T, _ *rand.Rand) (T, error) {
 	q.inited = false
 	eps, mu, err := q.settings()
 	if err != nil {
 		return 0, err
 	}
 	n := obj.Dim()
-	q.eps, q.mu, q.shrink = eps, mu, mu/(1+mu)
+	q.eps, q.mu, q.shrink = T(eps), T(mu), T(mu/(1+mu))
 	q.prev, q.dw = resize(q.prev, n), resize(q.dw, n)
 	clear(q.prev)
 	clear(q.dw)
@@ -94,7 +100,7 @@ func (q *Quickprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, err
 
 // Step implements Optimizer. It costs one gradient evaluation, at the new
 // parameters; the gradient is kept for the next Step.
-func (q *Quickprop) Step(x []float64) (float64, error) {
+func (q *QuickpropOf[T]) Step(x []T) (T, error) {
 	if loss, err := q.ready(x); err != nil {
 		return loss, err
 	}
@@ -105,9 +111,9 @@ func (q *Quickprop) Step(x []float64) (float64, error) {
 		last[i] = xi
 		gi, pi, di := g[i], prev[i], dw[i]
 		same := gi*pi > 0
-		var r float64
+		var r T
 		switch {
-		case same && math.Abs(gi) >= shrink*math.Abs(pi):
+		case same && abs(gi) >= shrink*abs(pi):
 			r = mu
 		case gi == pi:
 			r = 0

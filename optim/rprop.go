@@ -55,7 +55,7 @@ func (v RpropVariant) String() string {
 //	Riedmiller, M., Braun, H.: A direct adaptive method for faster backpropagation
 //	learning: the RPROP algorithm. ICNN 1993, pp. 586–591.
 //	Igel, C., Hüsken, M.: Improving the Rprop learning algorithm. NC 2000, pp. 115–121.
-type Rprop struct {
+type RpropOf[T Float] struct {
 	// Variant selects the algorithm; the zero value is iRprop−.
 	Variant RpropVariant
 	// EtaPlus is the step increase factor (> 1). If EtaPlus is 0, 1.2 is used.
@@ -70,15 +70,21 @@ type Rprop struct {
 	// negative DeltaMin means no lower bound (a step of 0 is allowed).
 	DeltaMin float64
 
-	firstOrder
-	prev, step, dw     []float64
-	ep, em, dmax, dmin float64
-	lossPrev           float64 // the loss before the last Step, for iRprop+
+	firstOrder[T]
+	prev, step, dw     []T
+	ep, em, dmax, dmin T
+	lossPrev           T // the loss before the last Step, for iRprop+
 }
 
-var _ Optimizer = (*Rprop)(nil)
+// Rprop is the float64 RpropOf.
+type Rprop = RpropOf[float64]
 
-func (r *Rprop) resolve() error {
+var (
+	_ Optimizer            = (*Rprop)(nil)
+	_ OptimizerOf[float32] = (*RpropOf[float32])(nil)
+)
+
+func (r *RpropOf[T]) resolve() error {
 	name := r.Variant.String()
 	if r.Variant < IRpropMinus || r.Variant > RpropMinus {
 		return fmt.Errorf("optim: unknown Rprop variant %d", int(r.Variant))
@@ -89,29 +95,30 @@ func (r *Rprop) resolve() error {
 		}
 		return v
 	}
-	r.ep, r.em = def(r.EtaPlus, 1.2), def(r.EtaMinus, 0.5)
+	ep, em := def(r.EtaPlus, 1.2), def(r.EtaMinus, 0.5)
 	d0 := def(r.Delta0, 0.1)
-	r.dmax, r.dmin = def(r.DeltaMax, 50), def(r.DeltaMin, 1e-6)
-	if r.dmin < 0 {
-		r.dmin = 0
+	dmax, dmin := def(r.DeltaMax, 50), def(r.DeltaMin, 1e-6)
+	if dmin < 0 {
+		dmin = 0
 	}
 	switch {
-	case !(r.ep > 1) || math.IsInf(r.ep, 0):
+	case !(ep > 1) || math.IsInf(ep, 0):
 		return &SettingError{name + ".eta+", r.EtaPlus, "a finite number > 1"}
-	case !(r.em > 0 && r.em < 1):
+	case !(em > 0 && em < 1):
 		return &SettingError{name + ".eta-", r.EtaMinus, "a number in (0, 1)"}
-	case !(r.dmax > 0) || math.IsInf(r.dmax, 0):
+	case !(dmax > 0) || math.IsInf(dmax, 0):
 		return &SettingError{name + ".delta-max", r.DeltaMax, "a finite number > 0"}
-	case math.IsNaN(r.DeltaMin) || r.dmin > r.dmax:
+	case math.IsNaN(r.DeltaMin) || dmin > dmax:
 		return &SettingError{name + ".delta-min", r.DeltaMin, "a number ≤ delta-max (negative for none)"}
-	case !(d0 > 0) || d0 > r.dmax || d0 < r.dmin:
+	case !(d0 > 0) || d0 > dmax || d0 < dmin:
 		return &SettingError{name + ".delta0", r.Delta0, "a number > 0 within [delta-min, delta-max]"}
 	}
+	r.ep, r.em, r.dmax, r.dmin = T(ep), T(em), T(dmax), T(dmin)
 	return nil
 }
 
 // Init implements Optimizer.
-func (r *Rprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) {
+func (r *RpropOf[T]) Init(obj ObjectiveOf[T], x []T, _ *rand.Rand) (T, error) {
 	r.inited = false
 	if err := r.resolve(); err != nil {
 		return 0, err
@@ -125,14 +132,14 @@ func (r *Rprop) Init(obj Objective, x []float64, _ *rand.Rand) (float64, error) 
 		d0 = 0.1
 	}
 	for i := range r.step {
-		r.step[i] = d0
+		r.step[i] = T(d0)
 	}
-	r.lossPrev = math.Inf(1)
+	r.lossPrev = T(math.Inf(1))
 	return r.start(obj, x)
 }
 
 // Step implements Optimizer.
-func (r *Rprop) Step(x []float64) (float64, error) {
+func (r *RpropOf[T]) Step(x []T) (T, error) {
 	if loss, err := r.ready(x); err != nil {
 		return loss, err
 	}
@@ -141,7 +148,7 @@ func (r *Rprop) Step(x []float64) (float64, error) {
 	ep, em, dmax, dmin := r.ep, r.em, r.dmax, r.dmin
 	// Each loop saves x in last (for fail) and checks that the new
 	// parameters are finite: chk stays 0 unless some x·0 is NaN.
-	chk := 0.0
+	var chk T
 	switch r.Variant {
 	case IRpropMinus:
 		for i, xi := range x {
@@ -193,7 +200,7 @@ func (r *Rprop) Step(x []float64) (float64, error) {
 				if p > 0 {
 					st = min(st*ep, dmax)
 				}
-				d := 0.0
+				var d T
 				if gi > 0 {
 					d = -st
 				} else if gi < 0 {

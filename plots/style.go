@@ -41,6 +41,14 @@ func (l Look) Glyph(radius vg.Length) draw.GlyphStyle {
 
 // known gives the fixed slots. Yellow, the weakest colour on white, goes to
 // the least used name; all known optimizers are drawn solid.
+// Float32Suffix marks a series of float32 runs, e.g. "irprop- (float32)":
+// Style draws it in its optimizer's color and marker with a dashed line,
+// so that each optimizer's float32 and float64 curves pair up.
+const Float32Suffix = " (float32)"
+
+// float32Dashes is the line of float32 series.
+var float32Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+
 var known = map[string]Look{
 	"backprop": {Color: Orange, Shape: draw.CircleGlyph{}},
 	"rprop+":   {Color: SkyBlue, Shape: draw.BoxGlyph{}},
@@ -74,6 +82,11 @@ var (
 // have fixed Okabe–Ito colours and markers; any other name gets a
 // deterministic colour, marker and dash pattern from an FNV hash of the name.
 func Style(name string) Look {
+	if base, ok := strings.CutSuffix(strings.TrimSpace(name), Float32Suffix); ok {
+		l := Style(base)
+		l.Dashes = float32Dashes
+		return l
+	}
 	key := strings.ToLower(strings.TrimSpace(name))
 	if l, ok := known[key]; ok {
 		return l

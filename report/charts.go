@@ -132,12 +132,10 @@ func (w *writer) precision(p *optim.Problem) error {
 	var floors []plots.Floor
 	var floorText []string
 	zeroFloor := false
-	for _, m := range w.e.methods {
-		g := w.e.group(p.Name, m)
-		if g == nil {
-			continue
-		}
-		s := plots.Series{Name: m}
+	// One series per optimizer and precision: the other precision's
+	// (float32's) right after its optimizer's main one, dashed.
+	add := func(name string, g *bench.Group) {
+		s := plots.Series{Name: name}
 		for _, c := range g.Ladder() {
 			var errs []float64
 			for _, r := range g.Runs {
@@ -148,9 +146,19 @@ func (w *writer) precision(p *optim.Problem) error {
 		}
 		series = append(series, s)
 		if v, at, n := floorOf(g, paramErr); n > 0 {
-			floors = append(floors, plots.Floor{Name: m, X: at, Value: v})
+			floors = append(floors, plots.Floor{Name: name, X: at, Value: v})
 			zeroFloor = zeroFloor || v == 0
-			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", m, fmtG(v), n, len(g.Runs)))
+			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", name, fmtG(v), n, len(g.Runs)))
+		}
+	}
+	both := false
+	for _, m := range w.e.methods {
+		if g := w.e.group(p.Name, m); g != nil {
+			add(seriesLabel(m, w.e.precision), g)
+		}
+		if g := w.e.other(p.Name, m); g != nil {
+			add(seriesLabel(m, w.e.otherPrecision), g)
+			both = true
 		}
 	}
 	refs := []plots.RefLine{{Value: bench.ParamTolerance, Label: "tutorial tolerance 1e-7"}}
@@ -164,10 +172,22 @@ func (w *writer) precision(p *optim.Problem) error {
 		ulp := math.Nextafter(big, math.Inf(1)) - big
 		refs = append(refs, plots.RefLine{Value: ulp, Label: fmt.Sprintf("float64 spacing at %.4g: %s", big, fmtG(ulp))})
 		resolution = fmt.Sprintf("the float64 spacing of the largest optimal parameter (%s)", fmtG(ulp))
+		if both {
+			f := float32(big)
+			ulp32 := float64(math.Nextafter32(f, float32(math.Inf(1))) - f)
+			refs = append(refs, plots.RefLine{Value: ulp32, Label: fmt.Sprintf("float32 spacing at %.4g: %s", big, fmtG(ulp32))})
+			resolution += fmt.Sprintf(" and its float32 spacing (%s)", fmtG(ulp32))
+		}
 	} else if p.Net.Layers[len(p.Net.Layers)-1].Act == optim.Sigmoid {
 		q := lossQuantum(p)
 		refs = append(refs, plots.RefLine{Value: q, Label: fmt.Sprintf("1−σ resolution: 2^-106/NK = %s", fmtG(q))})
 		resolution = fmt.Sprintf("2⁻¹⁰⁶/(N·K) = %s, the loss of one target-1 sample whose sigmoid output is the float64 just below 1 (below it, every target-1 output has rounded to exactly 1)", fmtG(q))
+		if both {
+			r := math.Ldexp(1, -24)
+			q32 := r * r / float64(p.Data.N*p.Net.Out())
+			refs = append(refs, plots.RefLine{Value: q32, Label: fmt.Sprintf("float32 1−σ resolution: 2^-48/NK = %s", fmtG(q32))})
+			resolution += fmt.Sprintf("; in float32, 2⁻⁴⁸/(N·K) = %s", fmtG(q32))
+		}
 	}
 	title := fmt.Sprintf("%s: precision limit", p.Name)
 	pl, note, err := plots.PrecisionLimit(title, "iteration budget", ylabel, series, refs, floors)
@@ -180,6 +200,9 @@ func (w *writer) precision(p *optim.Problem) error {
 		caption += " and " + resolution
 	}
 	caption += "."
+	if both {
+		caption += fmt.Sprintf(" Dashed curves (“%s”): the same runs in %[2]s arithmetic, from the same starting weights rounded to %[2]s, so the gap between an optimizer's two curves is what the arithmetic alone changes.", plots.Float32Suffix[1:], w.e.otherPrecision)
+	}
 	if len(floorText) > 0 {
 		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
 		if zeroFloor {
@@ -383,4 +406,13 @@ func fmtG(v float64) string {
 		return "0"
 	}
 	return fmt.Sprintf("%.2g", v)
+}
+
+// seriesLabel names an optimizer's series in a chart: the optimizer for
+// float64, with plots.Float32Suffix for float32 (drawn dashed).
+func seriesLabel(m, precision string) string {
+	if precision == optim.Float32 {
+		return m + plots.Float32Suffix
+	}
+	return m
 }

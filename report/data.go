@@ -15,11 +15,23 @@ type experiment struct {
 	plan     *bench.Plan
 	problems []*optim.Problem
 	methods  []string
-	groups   map[[2]string]*bench.Group
+	// groups are the runs in the main precision (float64, unless the
+	// experiment ran only float32), which every chart and table shows;
+	// others are the runs in the other precision (float32), which the
+	// precision-limit charts and the floors findings add.
+	groups, others map[[2]string]*bench.Group
+	// precision and otherPrecision name the arithmetic of groups and
+	// others.
+	precision, otherPrecision string
 }
 
-// group returns the runs of optimizer m on problem p, or nil.
+// group returns the runs of optimizer m on problem p in the main
+// precision, or nil.
 func (e *experiment) group(p, m string) *bench.Group { return e.groups[[2]string{p, m}] }
+
+// other returns the runs of optimizer m on problem p in the other
+// precision, or nil.
+func (e *experiment) other(p, m string) *bench.Group { return e.others[[2]string{p, m}] }
 
 // median returns the R-7 median of the non-NaN values of xs (±Inf kept).
 func median(xs []float64) float64 {

@@ -21,6 +21,9 @@ func (w *writer) findings() []string {
 	}
 	for _, p := range w.e.problems {
 		out = append(out, w.floors(p))
+		if s := w.floorsOther(p); s != "" {
+			out = append(out, s)
+		}
 	}
 	for _, p := range w.e.problems {
 		if s := w.gaVersusGradient(p); s != "" {
@@ -103,14 +106,58 @@ func (w *writer) firstToTolerance(p *optim.Problem) string {
 
 // floors states each optimizer's precision limit on p.
 func (w *writer) floors(p *optim.Problem) string {
-	label, paramErr := errorMetric(p)
+	_, paramErr := errorMetric(p)
+	what := "loss"
+	if paramErr {
+		what = "parameter error"
+	}
+	return fmt.Sprintf("Precision limits on `%s` (%s where it stops improving) in %s: %s.", p.Name, what, w.e.precision,
+		strings.Join(w.floorParts(p, w.e.group), "; "))
+}
+
+// floorsOther states each optimizer's precision limit on p in the other
+// precision, with how far the floor moved from the main precision's; ""
+// when p did not run in it.
+func (w *writer) floorsOther(p *optim.Problem) string {
+	parts := w.floorParts(p, w.e.other)
+	if len(parts) == 0 {
+		return ""
+	}
+	_, paramErr := errorMetric(p)
+	what := "loss"
+	if paramErr {
+		what = "parameter error"
+	}
+	var moves []string
+	for _, m := range w.e.methods {
+		a, b := w.e.group(p.Name, m), w.e.other(p.Name, m)
+		if a == nil || b == nil {
+			continue
+		}
+		va, _, na := floorOf(a, paramErr)
+		vb, _, nb := floorOf(b, paramErr)
+		if na > 0 && nb > 0 && va > 0 && vb > 0 {
+			moves = append(moves, fmt.Sprintf("`%s` ×%s", m, fmtG(vb/va)))
+		}
+	}
+	s := fmt.Sprintf("Precision limits on `%s` (%s) in %s, same runs otherwise: %s.", p.Name, what, w.e.otherPrecision, strings.Join(parts, "; "))
+	if len(moves) > 0 {
+		s += fmt.Sprintf(" The %s floor over the %s floor: %s.", w.e.otherPrecision, w.e.precision, strings.Join(moves, ", "))
+	}
+	return s
+}
+
+// floorParts states the floor of each optimizer's group on p, as group
+// returns them (nil: not run).
+func (w *writer) floorParts(p *optim.Problem, group func(p, m string) *bench.Group) []string {
+	_, paramErr := errorMetric(p)
 	what := "loss"
 	if paramErr {
 		what = "parameter error"
 	}
 	var parts []string
 	for _, m := range w.e.methods {
-		g := w.e.group(p.Name, m)
+		g := group(p.Name, m)
 		if g == nil {
 			continue
 		}
@@ -125,8 +172,7 @@ func (w *writer) floors(p *optim.Problem) string {
 		}
 		parts = append(parts, fmt.Sprintf("`%s` no floor within the budget (median best %s %s)", m, what, fmtG(median(best))))
 	}
-	_ = label
-	return fmt.Sprintf("Precision limits on `%s` (%s where it stops improving in float64): %s.", p.Name, what, strings.Join(parts, "; "))
+	return parts
 }
 
 // gaVersusGradient compares the GA with the best gradient method per

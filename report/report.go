@@ -59,9 +59,20 @@ func load(dir string) (*experiment, error) {
 		return nil, fmt.Errorf("report: %s has no finished runs", dir)
 	}
 	e := &experiment{dir: dir, manifest: man, plan: plan, methods: plan.Config.Optimizers,
-		groups: map[[2]string]*bench.Group{}}
-	for _, g := range bench.Groups(recs) {
-		e.groups[[2]string{g.Problem, g.Optimizer}] = g
+		groups: map[[2]string]*bench.Group{}, others: map[[2]string]*bench.Group{},
+		precision: optim.Float32, otherPrecision: optim.Float64}
+	groups := bench.Groups(recs)
+	for _, g := range groups {
+		if g.Precision == optim.Float64 {
+			e.precision, e.otherPrecision = optim.Float64, optim.Float32
+		}
+	}
+	for _, g := range groups {
+		if g.Precision == e.precision {
+			e.groups[[2]string{g.Problem, g.Optimizer}] = g
+		} else {
+			e.others[[2]string{g.Problem, g.Optimizer}] = g
+		}
 	}
 	for _, name := range plan.Config.Problems {
 		p, err := optim.LookupProblem(name)
@@ -117,8 +128,9 @@ func (w *writer) markdown() []byte {
 
 	b.WriteString("## What was run\n\n")
 	cfg := e.plan.Config
-	fmt.Fprintf(&b, "- **Runs:** %d = %d problems × %d optimizers × %d seeds, each one run to its budget with its trajectory logged at checkpoints 1, 2, 5, 10, 20, 50, …\n",
-		len(e.plan.Tasks), len(cfg.Problems), len(cfg.Optimizers), cfg.Seeds)
+	fmt.Fprintf(&b, "- **Runs:** %d = %d problems × %d optimizers × %d seeds%s, each one run to its budget with its trajectory logged at checkpoints 1, 2, 5, 10, 20, 50, …\n",
+		len(e.plan.Tasks), len(cfg.Problems), len(cfg.Optimizers), cfg.Seeds, e.precisionRuns())
+	fmt.Fprintf(&b, "- **Arithmetic:** %s\n", e.arithmeticText())
 	fmt.Fprintf(&b, "- **Budget:** %s iterations%s%s.\n", budgetText(cfg.Budget, cfg.Budgets), evalBudgetText(cfg), keepGoingText(cfg))
 	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed, uniform in [-1, 1].\n")
 	fmt.Fprintf(&b, "- **Plateau rule:** a run stops with status `plateau` at iteration t when its best loss last improved (by more than a relative 1e-15) at t₀ and t − t₀ ≥ max(%d, t₀); its floor is that best loss.\n", cfg.PlateauMin)
@@ -321,4 +333,34 @@ func sortedKeys(m map[string]int) []string {
 		}
 	}
 	return k
+}
+
+// precisionRuns says which problems also ran in the other precision, for
+// the run count: "" when none did.
+func (e *experiment) precisionRuns() string {
+	var ps []string
+	for _, p := range e.problems {
+		for _, m := range e.methods {
+			if e.other(p.Name, m) != nil {
+				ps = append(ps, "`"+p.Name+"`")
+				break
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", plus the same in %s on %s", e.otherPrecision, strings.Join(ps, " and "))
+}
+
+// arithmeticText describes the precisions of the runs.
+func (e *experiment) arithmeticText() string {
+	s := fmt.Sprintf("network, loss, gradient and optimizer in %s", e.precision)
+	if e.precision == optim.Float32 {
+		s += " (the starting weights rounded to float32, every operation in float32 except exp and tanh, computed in float64 and rounded once)"
+	}
+	if len(e.others) > 0 {
+		s += fmt.Sprintf(" (and in %s where stated: the same starting weights rounded to %[1]s, every operation in %[1]s except exp and tanh, computed in float64 and rounded once)", e.otherPrecision)
+	}
+	return s + "."
 }

@@ -108,7 +108,7 @@ func headline(w io.Writer, recs []*bench.Record) error {
 				floor = fmt.Sprintf("%.3g (%d)", floorMed, len(floors))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%.0f%% (%.0f–%.0f%%)\t%s\t%s\t%s\t%s\t%s\n",
-				prob, g.Optimizer, target, s.Successes, s.Runs, 100*s.Rate, 100*s.Lo, 100*s.Hi,
+				prob, optimizerLabel(g), target, s.Successes, s.Runs, 100*s.Rate, 100*s.Lo, 100*s.Hi,
 				fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtLoss(finalMed), floor, fmtSeconds(perIterMed))
 		}
 	}
@@ -148,4 +148,13 @@ func fmtSeconds(v float64) string {
 		return fmt.Sprintf("%.3gms", v*1e3)
 	}
 	return fmt.Sprintf("%.3gs", v)
+}
+
+// optimizerLabel names a group's optimizer in the headline table, with its
+// precision unless it is float64: "irprop- (float32)".
+func optimizerLabel(g *bench.Group) string {
+	if g.Precision != "" && g.Precision != "float64" {
+		return g.Optimizer + " (" + g.Precision + ")"
+	}
+	return g.Optimizer
 }

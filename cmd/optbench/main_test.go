@@ -125,6 +125,10 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"set inconsistent", append(base, "--set", "ga.population=10,ga.elite=10")},
 		{"set twice", append(base, "--set", "ga.sigma=1,ga.sigma=2")},
 		{"loss-eval unknown", append(base, "--loss-eval", "exact")},
+		{"precision unknown", append(base, "--precision", "float16")},
+		{"precision empty", append(base, "--precision", "")},
+		{"precision twice", append(base, "--precision", "float32,float32")},
+		{"precision float32 with gonum", append(base, "--optimizers", "lbfgs", "--precision", "float32")},
 		{"summarize no dir", []string{"summarize"}},
 		{"merge no out", []string{"merge", "a", "b"}},
 		{"merge no shards", []string{"merge", "--out", out}},
@@ -251,6 +255,35 @@ func TestCLILossEval(t *testing.T) {
 		}
 	}
 	assert.NotEqual(t, hashes["careful"], hashes["plain"], "the loss arithmetic is part of the configuration")
+}
+
+// TestCLIPrecision checks --precision: float64 unless asked, float32 too on
+// celsius and seed3 in the default experiment, and --precision replacing
+// the default's per-problem precisions.
+func TestCLIPrecision(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want map[string][]string // problem → precisions of its tasks
+	}{
+		{[]string{"--out", "x", "--problems", "xor,seed3"}, map[string][]string{"xor": {"float64"}, "seed3": {"float64"}}},
+		{[]string{"--out", "x", "--problems", "xor,seed3", "--precision", "float32"}, map[string][]string{"xor": {"float32"}, "seed3": {"float32"}}},
+		{[]string{"--out", "x", "--problems", "xor", "--precision", "float32,float64"}, map[string][]string{"xor": {"float32", "float64"}}},
+		{[]string{"--default", "--problems", "xor,seed3,celsius"}, map[string][]string{"xor": {"float64"}, "seed3": {"float64", "float32"}, "celsius": {"float64", "float32"}}},
+		{[]string{"--default", "--problems", "xor,seed3", "--precision", "float64"}, map[string][]string{"xor": {"float64"}, "seed3": {"float64"}}},
+	} {
+		fs, o := newRunFlags(io.Discard)
+		pos, err := parseArgs(fs, tt.args)
+		require.NoError(t, err)
+		spec, err := parseRun(fs, o, pos)
+		require.NoError(t, err, "%v", tt.args)
+		got := map[string][]string{}
+		for _, task := range spec.plan.Tasks {
+			if task.Seed == 1 && task.Method.Name == "backprop" {
+				got[task.Problem.Name] = append(got[task.Problem.Name], task.Precision)
+			}
+		}
+		assert.Equal(t, tt.want, got, "%v", tt.args)
+	}
 }
 
 var (

@@ -41,6 +41,11 @@ const (
 // defaultBudgets are per-problem iteration budgets of the default
 // experiment, for problems whose iterations are expensive or that are
 // solved (or stuck) long before defaultBudget.
+// defaultFloat32 are the problems of the default experiment that also run
+// in float32 (all others run in float64 only), so that the report's
+// precision-limit chart shows how far each floor moves with the arithmetic.
+var defaultFloat32 = []string{"celsius", "seed3"}
+
 var defaultBudgets = map[string]int{
 	"parity4":      20000,
 	"spirals":      1000,
@@ -53,7 +58,11 @@ var defaultBudgets = map[string]int{
 // iteration budget of defaultBudget with the per-problem defaultBudgets,
 // and an evaluation budget of the iteration budget plus initEvals.
 func defaultConfig() bench.Config {
-	c := bench.Config{Seeds: defaultSeeds, Budget: defaultBudget, Budgets: maps.Clone(defaultBudgets), KeepGoing: true}
+	c := bench.Config{Seeds: defaultSeeds, Budget: defaultBudget, Budgets: maps.Clone(defaultBudgets), KeepGoing: true,
+		Precisions: map[string][]string{}}
+	for _, p := range defaultFloat32 {
+		c.Precisions[p] = []string{optim.Float64, optim.Float32}
+	}
 	matchEvalBudgets(&c)
 	return c
 }
@@ -76,7 +85,7 @@ type runOptions struct {
 	def                                        bool
 	problems, optimizers, seeds, budget, evals string
 	out, plateau, workers, shard, set          string
-	lossEval                                   string
+	lossEval, precision                        string
 	keepGoing, force, quiet                    bool
 }
 
@@ -115,6 +124,7 @@ The default experiment (--default):
                  evaluations per generation, gets as many evaluations as a
                  gradient method gets iterations
   --loss-eval    %s
+  --precision    float64; float64,float32 on %s
 Flags given with --default override these; with --budget but no
 --eval-budget, the evaluation budgets follow the new iteration budgets.
 
@@ -125,7 +135,7 @@ Without --default, --out is required and the flags' defaults below apply.
 per-problem values (of --default too); per-problem values alone change only
 those problems.
 `, defaultOut, strings.Join(bench.DefaultOptimizers, ","), defaultSeeds, defaultBudget,
-		strings.Join(budgets, ","), initEvals, defaultLossEval), w)
+		strings.Join(budgets, ","), initEvals, defaultLossEval, strings.Join(defaultFloat32, " and ")), w)
 	o := &runOptions{}
 	fs.BoolVar(&o.def, "default", false, "run the default experiment (see above)")
 	fs.StringVar(&o.out, "out", "", "results `folder` (required without --default)")
@@ -137,6 +147,7 @@ those problems.
 	fs.BoolVar(&o.keepGoing, "keep-going", false, "run on after the last target, to the budget or a plateau, to measure the precision floor")
 	fs.StringVar(&o.plateau, "plateau", "", "end a run on a plateau: no improvement for `N` iterations and for at least as many as it took to get there; 0: never (default 1000)")
 	fs.StringVar(&o.lossEval, "loss-eval", defaultLossEval, "loss arithmetic, `careful|plain`: careful computes 1 − σ(z) of sigmoid units as σ(−z), without cancellation; plain (the tutorial's) rounds σ(z) to 1 for z > 36.7")
+	fs.StringVar(&o.precision, "precision", "", "arithmetic of the network, loss, gradient and optimizer, `float32,float64` (one or both, every problem; the gonum optimizers run only in float64) (default float64)")
 	fs.StringVar(&o.set, "set", "", "optimizer settings on every problem, `optimizer.setting=value[,…]` (see 'optbench list')")
 	fs.StringVar(&o.workers, "workers", "", "runs in parallel, `N` ≥ 1 (default GOMAXPROCS)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard `i/n` of the runs (0 ≤ i < n), for 'optbench merge'")
@@ -276,12 +287,26 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 			delete(cfg.EvalBudgets, p)
 		}
 	}
+	for p := range cfg.Precisions {
+		if !contains(problems, p) {
+			delete(cfg.Precisions, p)
+		}
+	}
 
 	e, err := optim.ParseEvalMode(o.lossEval)
 	if err != nil {
 		return nil, usagef("--loss-eval: want %s, got %q", strings.Join(optim.EvalModeNames(), " or "), o.lossEval)
 	}
 	cfg.LossEval = e.String()
+
+	if given["precision"] {
+		names, err := parsePrecision(o.precision)
+		if err != nil {
+			return nil, err
+		}
+		// Like a global budget, --precision replaces every per-problem value.
+		cfg.Precision, cfg.Precisions = names, nil
+	}
 
 	if given["keep-going"] {
 		cfg.KeepGoing = o.keepGoing
@@ -355,6 +380,23 @@ func parseNames(flagName, s string, lookup func(string) error) ([]string, error)
 	}
 	if len(names) == 0 {
 		return nil, usagef("%s: want a comma-separated list of names (see 'optbench list'), got %q", flagName, s)
+	}
+	return names, nil
+}
+
+// parsePrecision parses --precision: float32 and/or float64.
+func parsePrecision(s string) ([]string, error) {
+	want := strings.Join(optim.PrecisionNames(), " and/or ")
+	var names []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if _, err := optim.ParsePrecision(name); err != nil {
+			return nil, usagef("--precision: want %s, comma-separated, got %q", want, s)
+		}
+		if contains(names, name) {
+			return nil, usagef("--precision: %q listed twice", name)
+		}
+		names = append(names, name)
 	}
 	return names, nil
 }
