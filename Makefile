@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: all test test-race bench report fmt lint vet peers clean
+.PHONY: all test test-race bench report report-resume fmt lint vet peers clean
 
 all: test
 
@@ -19,7 +19,15 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS) | tee bench.txt
 
 ## report: the default experiment and sweeps (results/sweeps/*), charts and REPORT.md under results/default
+# The folders are outputs: the committed copy is the reference, and `make report`
+# regenerates it from scratch (only timings change). To resume an interrupted
+# `make report` instead of starting over, run `make report-resume`.
 report:
+	rm -rf results/default results/sweeps
+	$(MAKE) report-resume
+
+## report-resume: like report, but keeps the runs already finished in results/
+report-resume:
 	$(GO) run ./cmd/optbench run --default --out results/default
 	$(GO) run ./cmd/optbench sweep --default --out results/sweeps
 	$(GO) run ./cmd/optbench report results/default
