@@ -61,3 +61,7 @@ fmt:
 ## lint: fail when a file is not gofmt-clean or go vet complains
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## clean: remove local build and benchmark outputs (not results/)
+clean:
+	rm -f bench.txt optbench *.test *.prof
