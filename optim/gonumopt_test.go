@@ -367,12 +367,11 @@ func TestGonumDeterminism(t *testing.T) {
 	assert.ErrorContains(t, err, "rnd")
 }
 
-// TestGonumAllocs measures the allocations per Step (one major iteration)
-// while the method runs. Measured on xor and parity4: L-BFGS, CG and
-// Nelder–Mead 0, BFGS 2–3 (gonum's dense matrix updates), CMA-ES 82–100
-// (its update allocates vectors and sorts every generation).
+// TestGonumAllocs checks that a Step (one major iteration) allocates
+// nothing while the method runs, for every method. BFGS and CMA-ES get
+// there through the ports in gonumbfgs.go and gonumcmaes.go (gonum's own
+// allocate 3 and 82–100 times per Step on these problems).
 func TestGonumAllocs(t *testing.T) {
-	limits := map[string]float64{"lbfgs": 0, "cg": 0, "neldermead": 1, "bfgs": 5, "cmaes": 150}
 	for _, name := range gonumMethods {
 		for _, p := range []*Problem{XOR(), Parity4()} {
 			t.Run("method="+name+"/problem="+p.Name, func(t *testing.T) {
@@ -391,7 +390,7 @@ func TestGonumAllocs(t *testing.T) {
 				status, _ := g.Status()
 				require.Equal(t, optimize.NotTerminated, status, "measure while running")
 				t.Logf("%s on %s: %v allocs per Step", name, p.Name, allocs)
-				assert.LessOrEqual(t, allocs, limits[name])
+				assert.Zero(t, allocs)
 			})
 		}
 	}
