@@ -96,7 +96,8 @@ type Gonum struct {
 	run     *gonumRun
 	cleanup runtime.Cleanup
 	obj     Objective
-	method  optimize.Method
+	method  optimize.Method // the method of the last Init, reused while built is unchanged
+	built   gonumSettings
 	best    []float64 // parameters of the last major iteration
 	loss    float64   // loss there
 	evalF   float64   // F of the last function evaluation
@@ -166,6 +167,17 @@ func (g *Gonum) build(rnd *rand.Rand) (optimize.Method, error) {
 	}
 }
 
+// gonumSettings are the settings a gonum method is built with.
+type gonumSettings struct {
+	method                string
+	store, population     int
+	stepSize, simplexSize float64
+}
+
+func (g *Gonum) settings() gonumSettings {
+	return gonumSettings{g.name(), g.Store, g.Population, g.StepSize, g.SimplexSize}
+}
+
 func (g *Gonum) resolve() error {
 	_, err := g.build(nil)
 	return err
@@ -176,9 +188,22 @@ func (g *Gonum) resolve() error {
 func (g *Gonum) Init(obj Objective, x []float64, rnd *rand.Rand) (float64, error) {
 	g.stop()
 	g.inited = false
-	m, err := g.build(rnd)
-	if err != nil {
-		return 0, err
+	var m optimize.Method
+	if key := g.settings(); g.method != nil && key == g.built {
+		// The previous run's method, with the same settings: gonum's
+		// methods size their workspaces on first use and reuse them, so a
+		// reused method allocates nothing in its first iterations. Its
+		// Init resets the rest. CMA-ES draws a new source as build does.
+		m = g.method
+		if c, ok := m.(*cmaesChol); ok && rnd != nil {
+			c.Src = rand.NewPCG(rnd.Uint64(), rnd.Uint64())
+		}
+	} else {
+		var err error
+		if m, err = g.build(rnd); err != nil {
+			return 0, err
+		}
+		g.method, g.built = nil, key
 	}
 	n := obj.Dim()
 	if len(x) != n {

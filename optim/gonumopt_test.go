@@ -444,3 +444,86 @@ func TestGonumDiverged(t *testing.T) {
 		})
 	}
 }
+
+// TestGonumReuse checks that a Gonum initialized again, which reuses the
+// gonum method and its workspaces while the settings are unchanged, runs
+// bit for bit as a fresh one (after a run on a problem of another size,
+// and after a run with other settings), and that a reused method's first
+// Steps allocate nothing (a fresh one sizes its workspaces in them).
+func TestGonumReuse(t *testing.T) {
+	const steps = 25
+	run := func(t *testing.T, g *Gonum, p *Problem, seed uint64) (trace []float64, mallocs uint64) {
+		t.Helper()
+		x := make([]float64, p.Dim())
+		p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
+		loss, err := g.Init(p.Objective(), x, rand.New(rand.NewPCG(seed, 1)))
+		require.NoError(t, err)
+		trace = append(trace, loss)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 3 {
+			if _, err := g.Step(x); err != nil {
+				t.Fatalf("Step: %v", err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		for range steps {
+			loss, err := g.Step(x)
+			require.NoError(t, err)
+			trace = append(trace, loss)
+		}
+		return append(trace, x...), after.Mallocs - before.Mallocs
+	}
+	for _, name := range gonumMethods {
+		for _, p := range []*Problem{XOR(), Celsius()} {
+			t.Run("method="+name+"/problem="+p.Name, func(t *testing.T) {
+				fresh := &Gonum{Method: name}
+				defer fresh.Close()
+				want, _ := run(t, fresh, p, 7)
+
+				g := &Gonum{Method: name}
+				defer g.Close()
+				run(t, g, Parity4(), 5) // another size
+				got, _ := run(t, g, p, 7)
+				require.Equal(t, bitsOf(want), bitsOf(got), "reused after another problem")
+				got, mallocs := run(t, g, p, 7)
+				require.Equal(t, bitsOf(want), bitsOf(got), "reused on the same problem")
+				// Nelder–Mead sorts its initial simplex through an interface
+				// value: one allocation per run.
+				limit := uint64(0)
+				if name == "neldermead" {
+					limit = 1
+				}
+				assert.LessOrEqual(t, mallocs, limit, "allocations in the first 3 Steps of a reused method")
+
+				// Other settings build a new method.
+				switch name {
+				case "lbfgs":
+					g.Store = 3
+				case "cmaes":
+					g.Population = 13 // the default is 6 on celsius, 10 on xor
+				case "neldermead":
+					g.SimplexSize = 0.5
+				default:
+					return // bfgs and cg have no settings
+				}
+				other, _ := run(t, g, p, 7)
+				assert.NotEqual(t, bitsOf(want), bitsOf(other))
+				ref := &Gonum{Method: name, Store: g.Store, Population: g.Population, SimplexSize: g.SimplexSize}
+				defer ref.Close()
+				wantOther, _ := run(t, ref, p, 7)
+				require.Equal(t, bitsOf(wantOther), bitsOf(other))
+			})
+		}
+	}
+}
+
+// bitsOf returns the bit patterns of v, so that equality is bitwise (NaN
+// included).
+func bitsOf(v []float64) []uint64 {
+	b := make([]uint64, len(v))
+	for i, f := range v {
+		b[i] = math.Float64bits(f)
+	}
+	return b
+}
