@@ -55,8 +55,12 @@ func sigmoid[T Float](z T) T { return 1 / (1 + exp(-z)) }
 func activatePair[T Float](z, comp []T) {
 	comp = comp[:len(z)]
 	for i, v := range z {
+		comp[i] = min(v, -v)
+	}
+	expInto(comp)
+	for i, v := range z {
 		// Written out here: as a function it would not be inlined.
-		e := exp(min(v, -v))
+		e := comp[i]
 		s := 1 / (1 + e)
 		c := e * s
 		if v < 0 {
@@ -71,8 +75,14 @@ func activatePair[T Float](z, comp []T) {
 func activate[T Float](a Activation, z []T) {
 	switch a {
 	case Sigmoid:
+		// sigmoid(v) = 1/(1 + exp(−v)), with the exponentials of the block
+		// in one call.
 		for i, v := range z {
-			z[i] = sigmoid(v)
+			z[i] = -v
+		}
+		expInto(z)
+		for i, e := range z {
+			z[i] = 1 / (1 + e)
 		}
 	case Tanh:
 		for i, v := range z {

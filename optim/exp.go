@@ -67,17 +67,31 @@ func init() {
 //	Tang, P. T. P.: Table-driven implementation of the exponential function
 //	in IEEE floating-point arithmetic. ACM TOMS 15(2), 144–157 (1989).
 func expf64(x float64) float64 {
-	if !(x > -708 && x < 709) {
-		return math.Exp(x)
+	a := [1]float64{x}
+	expInto(a[:])
+	return a[0]
+}
+
+// expInto replaces every z[i] by e^z[i], computed in float64 as expf64
+// does and rounded once to T. Activations call it on a block of samples:
+// one call for the block, whose loop overlaps the independent exponentials,
+// instead of a call per sample (expf64 is too large to be inlined).
+func expInto[T Float](z []T) {
+	for i, v := range z {
+		x := float64(v)
+		if !(x > -708 && x < 709) {
+			z[i] = T(math.Exp(x))
+			continue
+		}
+		kd := x*expInvLn2N + expShift
+		n := int64(math.Float64bits(kd)) // low bits hold round(x·N/ln 2)
+		kd -= expShift
+		r := x - kd*expLn2HiN - kd*expLn2LoN
+		t := expTab[n&(expN-1)]
+		k := (n << (64 - 52)) >> (64 - 52 + expTabBits) // sign-extended n >> expTabBits
+		r2 := r * r
+		p := r + r2*(0.5+r*(1.0/6)) + r2*r2*(1.0/24+r*(1.0/120))
+		scale := math.Float64frombits(uint64(k+1023) << 52)
+		z[i] = T(scale * (t.hi + (t.lo + t.hi*p)))
 	}
-	kd := x*expInvLn2N + expShift
-	n := int64(math.Float64bits(kd)) // low bits hold round(x·N/ln 2)
-	kd -= expShift
-	r := x - kd*expLn2HiN - kd*expLn2LoN
-	t := expTab[n&(expN-1)]
-	k := (n << (64 - 52)) >> (64 - 52 + expTabBits) // sign-extended n >> expTabBits
-	r2 := r * r
-	p := r + r2*(0.5+r*(1.0/6)) + r2*r2*(1.0/24+r*(1.0/120))
-	scale := math.Float64frombits(uint64(k+1023) << 52)
-	return scale * (t.hi + (t.lo + t.hi*p))
 }
