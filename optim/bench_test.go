@@ -66,7 +66,7 @@ const stepRestart = 100
 
 // stepRun is a run of one optimizer on one problem that a benchmark keeps
 // in progress: next makes one Step, after restarting the run (Init at the
-// initial parameters) every stepRestart Steps and whenever the optimizer
+// initial parameters) every `every` Steps and whenever the optimizer
 // has ended on its own (a gonum method whose Status is no longer
 // NotTerminated). It counts the evaluations of Steps and of Inits apart.
 // The Inits of gonum's methods (io.Closers), which start a goroutine and
@@ -79,6 +79,7 @@ type stepRun[T optim.Float] struct {
 	b       *testing.B
 	untimed bool // Inits run with the timer stopped
 	opt     optim.OptimizerOf[T]
+	every   int // restart every so many Steps: stepRestart unless set
 	c       *optim.CounterOf[T]
 	rnd     *rand.Rand
 	x0, x   []T
@@ -108,7 +109,7 @@ func (r *stepRun[T]) next() {
 		status, _ := s.Status()
 		ended = status != optimize.NotTerminated
 	}
-	if r.steps == stepRestart || ended {
+	if r.steps == r.every || ended {
 		r.restart()
 	}
 	if _, err := r.opt.Step(r.x); err != nil {
@@ -128,7 +129,7 @@ func (r *stepRun[T]) report(b *testing.B) {
 // newStepRun returns a started stepRun of opt on obj from the parameters x0.
 func newStepRun[T optim.Float](b *testing.B, opt optim.OptimizerOf[T], obj optim.ObjectiveOf[T], x0 []T) *stepRun[T] {
 	r := &stepRun[T]{
-		b: b, opt: opt, c: &optim.CounterOf[T]{Objective: obj},
+		b: b, opt: opt, every: stepRestart, c: &optim.CounterOf[T]{Objective: obj},
 		rnd: rand.New(rand.NewPCG(1, 3)), x0: x0, x: slices.Clone(x0),
 	}
 	if cl, ok := opt.(io.Closer); ok {
@@ -262,28 +263,13 @@ func BenchmarkTrainEpoch(b *testing.B) {
 					}
 					x0 := make([]float64, p.Dim())
 					p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
-					x := append([]float64(nil), x0...)
-					obj := p.Objective()
-					rnd := rand.New(rand.NewPCG(1, 3))
-					restart := func() {
-						copy(x, x0)
-						if _, err := opt.Init(obj, x, rnd); err != nil {
-							b.Fatal(err)
-						}
-					}
-					restart()
+					r := newStepRun(b, opt, optim.ObjectiveOf[float64](p.Objective()), x0)
+					r.every = restartEvery
 					b.ReportAllocs()
-					i := 0
 					for b.Loop() {
-						if i == restartEvery {
-							restart()
-							i = 0
-						}
-						if _, err := opt.Step(x); err != nil {
-							b.Fatalf("Step: %v", err)
-						}
-						i++
+						r.next()
 					}
+					r.report(b)
 				})
 			}
 		}
