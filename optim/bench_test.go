@@ -140,6 +140,19 @@ func newStepRun[T optim.Float](b *testing.B, opt optim.OptimizerOf[T], obj optim
 	return r
 }
 
+// newProblemRun returns a started float64 stepRun of method m, with p's
+// per-problem settings, on p's (plain) objective from parameters drawn
+// from a fixed seed.
+func newProblemRun(b *testing.B, p *optim.Problem, m optim.Method) *stepRun[float64] {
+	opt, err := m.New(benchSettings(b, p, m))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x0 := make([]float64, p.Dim())
+	p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
+	return newStepRun(b, opt, optim.ObjectiveOf[float64](p.Objective()), x0)
+}
+
 // BenchmarkStep measures one iteration (a full-batch epoch, a GA
 // generation, a major iteration of a gonum method) of a run in progress,
 // for every built-in problem and optimizer. The run starts again from the
@@ -157,13 +170,7 @@ func BenchmarkStep(b *testing.B) {
 	for _, p := range optim.Problems() {
 		for _, m := range optim.Methods() {
 			b.Run("problem="+p.Name+"/optimizer="+m.Name, func(b *testing.B) {
-				opt, err := m.New(benchSettings(b, p, m))
-				if err != nil {
-					b.Fatal(err)
-				}
-				x0 := make([]float64, p.Dim())
-				p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
-				r := newStepRun(b, opt, optim.ObjectiveOf[float64](p.Objective()), x0)
+				r := newProblemRun(b, p, m)
 				b.ReportAllocs()
 				for b.Loop() {
 					r.next()
@@ -257,13 +264,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 			}
 			for _, restartEvery := range trainRestarts {
 				b.Run("problem="+p.Name+"/optimizer="+m.Name+"/restart="+strconv.Itoa(restartEvery), func(b *testing.B) {
-					opt, err := m.New(benchSettings(b, p, m))
-					if err != nil {
-						b.Fatal(err)
-					}
-					x0 := make([]float64, p.Dim())
-					p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
-					r := newStepRun(b, opt, optim.ObjectiveOf[float64](p.Objective()), x0)
+					r := newProblemRun(b, p, m)
 					r.every = restartEvery
 					b.ReportAllocs()
 					for b.Loop() {

@@ -219,34 +219,3 @@ func TestBFGSPortUses(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, optimize.Available{Grad: true}, uses)
 }
-
-// TestBFGSPortAllocs: Gonum{Method: "bfgs"}.Step allocates nothing once
-// the run has started (its first Step allocates LinesearchMethod's work
-// slices), where gonum's BFGS allocated 3 times per major iteration.
-func TestBFGSPortAllocs(t *testing.T) {
-	for _, p := range []*Problem{XOR(), Parity4()} {
-		for seed := uint64(1); seed <= 3; seed++ {
-			t.Run(fmt.Sprintf("problem=%s/seed=%d", p.Name, seed), func(t *testing.T) {
-				g := &Gonum{Method: "bfgs"}
-				defer g.Close()
-				x := make([]float64, p.Dim())
-				p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
-				_, err := g.Init(p.Objective(), x, nil)
-				require.NoError(t, err)
-				for range 2 {
-					_, err = g.Step(x)
-					require.NoError(t, err)
-				}
-				allocs := testing.AllocsPerRun(30, func() {
-					if _, e := g.Step(x); e != nil {
-						err = e
-					}
-				})
-				require.NoError(t, err)
-				status, serr := g.Status()
-				require.Equal(t, optimize.NotTerminated, status, "measure while running (%v)", serr)
-				assert.Zero(t, allocs)
-			})
-		}
-	}
-}

@@ -186,31 +186,3 @@ func cmaesTiedGenerations(rec *taskRecorder) int {
 	}
 	return n
 }
-
-// TestCMAESStepAllocs: Gonum's CMA-ES Step (one generation) allocates
-// nothing once running.
-func TestCMAESStepAllocs(t *testing.T) {
-	for _, p := range []*Problem{XOR(), Parity4()} {
-		t.Run("problem="+p.Name, func(t *testing.T) {
-			g := &Gonum{Method: "cmaes"}
-			defer g.Close()
-			x := make([]float64, p.Dim())
-			p.InitParams(x, rand.New(rand.NewPCG(1, 0)))
-			_, err := g.Init(p.Objective(), x, rand.New(rand.NewPCG(1, 1)))
-			require.NoError(t, err)
-			for range 3 { // warm up
-				_, err := g.Step(x)
-				require.NoError(t, err)
-			}
-			allocs := testing.AllocsPerRun(50, func() {
-				if _, e := g.Step(x); e != nil {
-					err = e
-				}
-			})
-			require.NoError(t, err)
-			status, _ := g.Status()
-			require.Equal(t, optimize.NotTerminated, status, "measure while running")
-			assert.Zero(t, allocs, "allocations per Step")
-		})
-	}
-}
