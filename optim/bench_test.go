@@ -78,14 +78,17 @@ const stepRestart = 100
 type stepRun[T optim.Float] struct {
 	b       *testing.B
 	untimed bool // Inits run with the timer stopped
-	opt     optim.OptimizerOf[T]
-	every   int // restart every so many Steps: stepRestart unless set
-	c       *optim.CounterOf[T]
-	rnd     *rand.Rand
-	x0, x   []T
-	steps   int
-	inits   int // number of Inits
-	initEvs int // loss evaluations made by Inits
+	// statuser is opt when it reports its own end (gonum's methods), found
+	// once: an interface assertion per Step would be timed.
+	statuser optimize.Statuser
+	opt      optim.OptimizerOf[T]
+	every    int // restart every so many Steps: stepRestart unless set
+	c        *optim.CounterOf[T]
+	rnd      *rand.Rand
+	x0, x    []T
+	steps    int
+	inits    int // number of Inits
+	initEvs  int // loss evaluations made by Inits
 }
 
 func (r *stepRun[T]) restart() {
@@ -105,8 +108,8 @@ func (r *stepRun[T]) restart() {
 
 func (r *stepRun[T]) next() {
 	ended := false
-	if s, ok := r.opt.(optimize.Statuser); ok {
-		status, _ := s.Status()
+	if r.statuser != nil {
+		status, _ := r.statuser.Status()
 		ended = status != optimize.NotTerminated
 	}
 	if r.steps == r.every || ended {
@@ -132,6 +135,7 @@ func newStepRun[T optim.Float](b *testing.B, opt optim.OptimizerOf[T], obj optim
 		b: b, opt: opt, every: stepRestart, c: &optim.CounterOf[T]{Objective: obj},
 		rnd: rand.New(rand.NewPCG(1, 3)), x0: x0, x: slices.Clone(x0),
 	}
+	r.statuser, _ = opt.(optimize.Statuser)
 	if cl, ok := opt.(io.Closer); ok {
 		r.untimed = true
 		b.Cleanup(func() { cl.Close() })
