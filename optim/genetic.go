@@ -181,16 +181,28 @@ func argmin[T Float](f []T) int {
 
 // tournament returns the index of the best of tour aspirants drawn with
 // replacement from the n individuals with losses fit.
+//
+// The comparisons are made on orderKey, without a branch on their outcome,
+// which is random and would be mispredicted half the time.
 func tournament[T Float](rnd *rand.Rand, fit []T, tour int) int {
 	n := len(fit)
 	w := rnd.IntN(n)
-	fw := fit[w]
+	kw := orderKey(fit[w])
 	for k := 1; k < tour; k++ {
-		if c := rnd.IntN(n); fit[c] < fw {
-			w, fw = c, fit[c]
+		c := rnd.IntN(n)
+		if kc := orderKey(fit[c]); kc < kw {
+			w, kw = c, kc
 		}
 	}
 	return w
+}
+
+// orderKey maps a loss to an integer with the same order: for non-NaN
+// values u < v exactly when orderKey(u) < orderKey(v), −0 and +0 having
+// the same key (fit holds no NaN: eval ranks NaN losses as +Inf).
+func orderKey[T Float](v T) uint64 {
+	b := math.Float64bits(float64(v) + 0) // −0 + 0 = +0
+	return b ^ (uint64(int64(b)>>63) | 1<<63)
 }
 
 // selectElite stores the indices of the ga.elites best individuals in

@@ -310,3 +310,24 @@ func (o *nanFarObjective) Loss(x []float64) float64 {
 	}
 	return o.Objective.Loss(x)
 }
+
+// TestOrderKey checks that orderKey orders losses as < does, for every
+// pair of a table of special and ordinary values and of random ones, in
+// float64 and float32: tournament compares keys instead of losses.
+func TestOrderKey(t *testing.T) {
+	vals := []float64{math.Inf(-1), -math.MaxFloat64, -1e300, -2, -1, -math.SmallestNonzeroFloat64,
+		math.Copysign(0, -1), 0, math.SmallestNonzeroFloat64, 0x1p-1022, 1e-300, 1e-7, 0.125, 1,
+		1 + 0x1p-52, 2, 1e300, math.MaxFloat64, math.Inf(1)}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		vals = append(vals, math.Float64frombits(rnd.Uint64())) // any sign and exponent
+	}
+	vals = slices.DeleteFunc(vals, math.IsNaN)
+	for _, u := range vals {
+		for _, v := range vals {
+			require.Equal(t, u < v, orderKey(u) < orderKey(v), "%g < %g", u, v)
+			u32, v32 := float32(u), float32(v)
+			require.Equal(t, u32 < v32, orderKey(u32) < orderKey(v32), "float32 %g < %g", u32, v32)
+		}
+	}
+}
