@@ -707,12 +707,27 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 			}
 			affine(a, w, bias, block, nin, 1)
 			if careful {
-				// Store the deltas and sum the gradient as for nin > 4,
-				// which adds the same products in the same order as the
-				// sample-by-sample loop below.
+				// For nin ≤ 4, the gradient sums in memory as in the plain
+				// path below; for more inputs, the deltas stored and the
+				// gradient summed in registers (accumulate), which adds the
+				// same products in the same order.
 				c, d := m.bcomp[0][:nb], m.bdelta[0][:nb]
 				activatePair(a, c)
 				y, c = y[:len(a)], c[:len(a)]
+				if nin <= 4 {
+					for s, v := range a {
+						r := carefulResidual(v, c[s], y[s])
+						sum += r * r
+						d := scale * r * (v * c[s])
+						in := block[s*nin : s*nin+nin]
+						in = in[:len(g)]
+						for i, xi := range in {
+							g[i] += d * xi
+						}
+						gb += d
+					}
+					continue
+				}
 				for s, v := range a {
 					r := carefulResidual(v, c[s], y[s])
 					sum += r * r
