@@ -121,12 +121,21 @@ func (r *stepRun[T]) next() {
 	r.steps++
 }
 
-// report adds the evaluations per Step and the time per evaluation.
+// report adds the evaluations per Step (Inits' left out), the time per
+// timed evaluation (Inits' included when they are timed) and the mean
+// number of Steps per run (below stepRestart for gonum methods that end
+// early: their ns/op is then that of short runs).
 func (r *stepRun[T]) report(b *testing.B) {
-	if evals := r.c.LossEvals - r.initEvs; evals > 0 {
-		b.ReportMetric(float64(evals)/float64(b.N), "evals/op")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(evals), "ns/eval")
+	evals := r.c.LossEvals - r.initEvs
+	timed := evals
+	if !r.untimed {
+		timed += r.initEvs
 	}
+	if evals > 0 {
+		b.ReportMetric(float64(evals)/float64(b.N), "evals/op")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(timed), "ns/eval")
+	}
+	b.ReportMetric(float64(b.N)/float64(r.inits+1), "steps/run")
 }
 
 // newStepRun returns a started stepRun of opt on obj from the parameters x0.
@@ -141,6 +150,8 @@ func newStepRun[T optim.Float](b *testing.B, opt optim.OptimizerOf[T], obj optim
 		b.Cleanup(func() { cl.Close() })
 	}
 	r.restart()
+	// Count from here: the first Init is not timed (b.Loop starts the timer).
+	r.c.LossEvals, r.c.GradEvals, r.initEvs, r.inits = 0, 0, 0, 0
 	return r
 }
 
@@ -169,7 +180,9 @@ func newProblemRun(b *testing.B, p *optim.Problem, m optim.Method) *stepRun[floa
 // 85–95), with a gradient of exactly 0 that moves nothing; a gonum method
 // that has stopped does nothing at all. BenchmarkTrainEpoch measures those
 // regimes. The restarts' Inits are left out of evals/op; see stepRun for
-// whether they are timed.
+// whether they are timed. steps/run is the mean length of the runs (below
+// 100 for gonum methods that end early, whose ns/op is then that of their
+// whole short runs, final failing line search included).
 func BenchmarkStep(b *testing.B) {
 	for _, p := range optim.Problems() {
 		for _, m := range optim.Methods() {

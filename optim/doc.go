@@ -8,8 +8,12 @@
 // point and evaluates it there, and each Step performs one iteration (a
 // full-batch epoch for gradient methods, one generation for the genetic
 // algorithm), leaving the current best parameters in x and returning their
-// loss. Steps allocate nothing; all randomness comes from the *rand.Rand
-// passed to Init, so one seed gives bit-identical results on any machine.
+// loss. Steps allocate nothing once a run is under way (a fresh gonum
+// method sizes its workspaces in its first Steps, and Nelder–Mead sorts its
+// first simplex through an interface, once per run). All randomness comes
+// from the *rand.Rand passed to Init, so one seed gives bit-identical
+// results on any amd64 machine with Go's default GOAMD64 (v1); where Go may
+// fuse multiply-adds (GOAMD64=v3, arm64), the last bits can differ.
 //
 // Evaluations are counted by the driver, not by the optimizer: wrap the
 // objective in a Counter before Init.

@@ -29,8 +29,10 @@ import (
 //
 // Like gonum's BFGS it is a NextDirectioner driven by gonum's
 // LinesearchMethod; Run is a port of gonum's driver of local methods
-// (local.go's localOptimizer.run, unexported). The first Step after Init
-// still allocates LinesearchMethod's two work slices, once per run.
+// (local.go's localOptimizer.run, unexported). LinesearchMethod sizes its
+// two work slices in the first Step of a run, so a fresh bfgsMethod
+// allocates there; Gonum reuses its method across Inits, after which only
+// a larger dimension allocates again.
 type bfgsMethod struct {
 	ls  optimize.LinesearchMethod
 	bis optimize.Bisection

@@ -73,9 +73,12 @@ import (
 // Init starts one goroutine, after stopping the one of a previous Init;
 // Close stops it. A Gonum dropped without Close is stopped when it is
 // garbage collected (runtime.AddCleanup), but callers that run many should
-// Close. Like the other optimizers, Step allocates nothing (TestGonumAllocs,
-// TestStepAllocs); gonum's own BFGS and CmaEsChol would allocate 3 and
-// 37–160 times per iteration, hence the ports. All randomness
+// Close. Like the other optimizers, Step allocates nothing once the run is
+// under way (TestGonumAllocs, TestStepAllocs): a fresh method sizes its
+// workspaces in its first Steps (a reused one does not, see Init), and
+// Nelder–Mead sorts its first simplex through an interface, once per run.
+// gonum's own BFGS and CmaEsChol would allocate 3 and 37–160 times per
+// iteration (depending on the problem), hence the ports. All randomness
 // (CMA-ES's sampling) comes from the rnd passed to Init, which seeds a PCG
 // source with two draws.
 type Gonum struct {
@@ -372,7 +375,8 @@ func (g *Gonum) stop() {
 	// would take a final MajorIteration sent now as its result; here the run
 	// stops at a major iteration (or, for CMA-ES, before the first), when
 	// the only such Task is CmaEsChol's report of unevaluated samples
-	// (its F slots start at 0), so these Tasks are ignored.
+	// (their F slots hold 0, NaN or a reused run's values), so these Tasks
+	// are ignored.
 	r.held = false
 	r.results <- optimize.Task{Op: optimize.PostIteration}
 	close(r.results)

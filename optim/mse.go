@@ -695,7 +695,9 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 					v := 1 / (1 + e)
 					r := v - y[s]
 					sum += r * r
-					d := scale * r * (v * (1 - v))
+					// T(…) rounds d, as storing it does on the general
+					// path: no multiply-add may fuse it into gb += d.
+					d := T(scale * r * (v * (1 - v)))
 					in := block[s*nin : s*nin+nin]
 					in = in[:len(g)]
 					for i, xi := range in {
@@ -718,7 +720,7 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 					for s, v := range a {
 						r := carefulResidual(v, c[s], y[s])
 						sum += r * r
-						d := scale * r * (v * c[s])
+						d := T(scale * r * (v * c[s])) // rounded, as above
 						in := block[s*nin : s*nin+nin]
 						in = in[:len(g)]
 						for i, xi := range in {
