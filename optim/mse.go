@@ -659,6 +659,9 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 	clear(g)
 	var sum, gb T
 	if act == Linear {
+		// Sample by sample with the sum in a register, like sums1 but
+		// without the buffer: routing celsius through sums1 and a second
+		// loop made its Grad 50 % slower (A/B, n = 8).
 		for s, ys := range Y {
 			in := X[s*nin : s*nin+nin]
 			in = in[:len(w)]
