@@ -58,7 +58,7 @@ type SweepConfig struct {
 	// k = i·len(Axes[1].Values) + j.
 	Axes []Axis `json:"axes"`
 	// Target is the target whose success rate and evaluations the sweep
-	// summarizes; "" means DefaultSweepTarget of the problem.
+	// summarizes; "" means HeadlineTarget of the problem.
 	Target string `json:"target"`
 	// Set fixes other settings of the optimizer at every point, keyed
 	// "optimizer.setting" as in Config.Set; it may not name a swept setting.
@@ -93,7 +93,7 @@ func (c SweepConfig) withDefaults() SweepConfig {
 	}
 	if c.Target == "" {
 		if p, err := optim.LookupProblem(c.Problem); err == nil {
-			c.Target = DefaultSweepTarget(p)
+			c.Target = HeadlineTarget(p)
 		}
 	}
 	return c
@@ -114,11 +114,11 @@ func (sp *SweepPlan) Hash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// DefaultSweepTarget is the target a sweep of p summarizes unless told
-// otherwise, the same as the report's headline target: the parameter
-// tolerance where the optimum is known, otherwise classification,
-// otherwise loss ≤ 1e-7.
-func DefaultSweepTarget(p *optim.Problem) string {
+// HeadlineTarget is the target that stands for "solved" on p: the
+// tutorial's parameter tolerance where the optimum is known, otherwise
+// classification, otherwise loss ≤ 1e-7. The report's headline tables use
+// it, and a sweep summarizes it unless told otherwise.
+func HeadlineTarget(p *optim.Problem) string {
 	switch {
 	case p.Optimum != nil:
 		return "param_1e-07"

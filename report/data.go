@@ -105,19 +105,6 @@ func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
 	return median(vs), median(its), len(vs)
 }
 
-// headlineTarget picks the target the headline table reports for p: the
-// tutorial's parameter tolerance where the optimum is known, otherwise
-// classification, otherwise loss ≤ 1e-7.
-func headlineTarget(p *optim.Problem) string {
-	switch {
-	case p.Optimum != nil:
-		return "param_1e-07"
-	case p.Classification:
-		return "classified"
-	}
-	return "loss_1e-07"
-}
-
 func targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
 	for _, s := range bench.TargetStats(g) {
 		if s.Target == name {

@@ -182,7 +182,7 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 	if ga == nil {
 		return ""
 	}
-	target := headlineTarget(p)
+	target := bench.HeadlineTarget(p)
 	gs, _ := targetStat(ga, target)
 	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
 	for _, m := range w.e.methods {

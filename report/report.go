@@ -234,7 +234,7 @@ func (w *writer) groupsInOrder() []*bench.Group {
 }
 
 func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
-	target := headlineTarget(p)
+	target := bench.HeadlineTarget(p)
 	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
 	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
