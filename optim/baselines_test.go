@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -161,10 +160,7 @@ func TestBaselineSettingsRejected(t *testing.T) {
 			o, err := m.New(test.settings)
 			require.Error(t, err)
 			assert.Nil(t, o)
-			var se *SettingError
-			require.True(t, errors.As(err, &se), "got %T %v, want a *SettingError", err, err)
-			assert.Equal(t, test.field, se.Field)
-			assert.Contains(t, err.Error(), test.field)
+			requireSettingError(t, err, test.field)
 		})
 	}
 }
@@ -194,9 +190,7 @@ func TestBaselineStructSettings(t *testing.T) {
 		t.Run(test.field, func(t *testing.T) {
 			cnt := &Counter{Objective: XOR().Objective()}
 			_, err := test.o.Init(cnt, make([]float64, cnt.Dim()), rand.New(rand.NewPCG(1, 1)))
-			var se *SettingError
-			require.True(t, errors.As(err, &se), "got %v, want a *SettingError", err)
-			assert.Equal(t, test.field, se.Field)
+			requireSettingError(t, err, test.field)
 			assert.Zero(t, cnt.LossEvals, "bad settings must be rejected before evaluating")
 			_, err = test.o.Step(make([]float64, cnt.Dim()))
 			assert.ErrorIs(t, err, ErrNotInitialized)

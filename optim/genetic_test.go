@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -228,10 +227,7 @@ func TestGASettings(t *testing.T) {
 			require.NotPanics(t, func() {
 				_, err = ga.Init(Seed3().Objective(), make([]float64, 3), rand.New(rand.NewPCG(1, 1)))
 			})
-			var se *SettingError
-			require.True(t, errors.As(err, &se), "got %v, want a *SettingError", err)
-			assert.Equal(t, test.field, se.Field)
-			assert.Contains(t, err.Error(), test.field)
+			requireSettingError(t, err, test.field)
 			_, err = ga.Step(make([]float64, 3))
 			assert.ErrorIs(t, err, ErrNotInitialized)
 		})

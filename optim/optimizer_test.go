@@ -179,10 +179,7 @@ func TestMethodNewRejectsBadSettings(t *testing.T) {
 			require.NotPanics(t, func() { o, err = m.New(test.settings) })
 			require.Error(t, err)
 			assert.Nil(t, o)
-			var se *SettingError
-			require.True(t, errors.As(err, &se), "got %T %v, want a *SettingError", err, err)
-			assert.Equal(t, test.field, se.Field)
-			assert.Contains(t, err.Error(), test.field)
+			requireSettingError(t, err, test.field)
 		})
 	}
 }
@@ -273,10 +270,7 @@ func TestStructSettings(t *testing.T) {
 			require.NotPanics(t, func() {
 				_, err = test.o.Init(cnt, make([]float64, cnt.Dim()), rand.New(rand.NewPCG(1, 1)))
 			})
-			var se *SettingError
-			require.True(t, errors.As(err, &se), "got %v, want a *SettingError", err)
-			assert.Equal(t, test.field, se.Field)
-			assert.Contains(t, err.Error(), test.field)
+			requireSettingError(t, err, test.field)
 			assert.Zero(t, cnt.LossEvals, "bad settings must be rejected before evaluating")
 		})
 	}
@@ -458,4 +452,14 @@ func TestBackpropStableOnCelsius(t *testing.T) {
 	for k := 1; k < len(tr.losses); k++ {
 		require.LessOrEqual(t, tr.losses[k], tr.losses[k-1], "step %d", k)
 	}
+}
+
+// requireSettingError checks that err is a *SettingError naming field, in
+// its Field and in its message.
+func requireSettingError(t *testing.T, err error, field string) {
+	t.Helper()
+	var se *SettingError
+	require.True(t, errors.As(err, &se), "got %T %v, want a *SettingError", err, err)
+	assert.Equal(t, field, se.Field)
+	assert.Contains(t, err.Error(), field)
 }
