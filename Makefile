@@ -1,14 +1,17 @@
 # optbench — see README.md.
 GO ?= go
 PKGS := ./...
+# EXAMPLES are separate Go modules a user would write; make test tests them too.
+EXAMPLES := examples/mybench
 
 .PHONY: all test test-race bench report report-resume fmt lint vet peers clean
 
 all: test
 
-## test: vet, then every test (the command CI runs)
+## test: vet, then every test, the examples/ modules' included (the command CI runs)
 test: vet
 	$(GO) test -count=1 $(PKGS)
+	@for m in $(EXAMPLES); do echo "== $$m"; (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
 
 ## test-race: the tests under the race detector
 test-race:
@@ -60,7 +63,7 @@ fmt:
 
 ## lint: fail when a file is not gofmt-clean or go vet complains
 lint: vet
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l $$(git ls-files '*.go') $$(find examples -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## clean: remove local build and benchmark outputs (not results/)
 clean:

@@ -1,31 +1,46 @@
 package bench
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/optim/catalog"
+	"github.com/optbench/optbench/optim/dataset"
 )
 
 // Config is an experiment: problems × optimizers × seeds × a budget. The
 // zero value of every field means its documented default.
 type Config struct {
-	// Problems are built-in problem names (see optim.LookupProblem). If
-	// empty, every built-in problem is used.
+	// Problems are names of registered problems (see optim.LookupProblem
+	// and optim.RegisterProblem; the built-ins are registered by package
+	// optim/catalog). If both Problems and Data are empty,
+	// catalog.DefaultProblems are used.
 	Problems []string `json:"problems"`
-	// Optimizers are built-in optimizer names (see optim.LookupMethod). If
-	// empty, backprop, the four Rprop variants and the GA are used.
+	// Data are problems read from CSV files (see DataSource), run after
+	// Problems.
+	Data []DataSource `json:"data,omitempty"`
+	// Optimizers are names of registered optimizers (see
+	// optim.LookupMethod and optim.RegisterMethod). If empty,
+	// catalog.DefaultOptimizers are used.
 	Optimizers []string `json:"optimizers"`
 	// Set overrides optimizer settings for every problem, keyed
 	// "optimizer.setting" (e.g. "ga.population"). It takes precedence over
-	// the per-problem defaults (optim.Problem.Defaults).
+	// the per-problem defaults (optim.Problem.Defaults and
+	// optim.Method.ProblemDefaults).
 	Set map[string]float64 `json:"set,omitempty"`
 	// Seeds is the number of seeds; seeds 1…Seeds are run. If 0, 30.
 	Seeds int `json:"seeds"`
@@ -71,20 +86,42 @@ type Config struct {
 	Precision []string `json:"precision,omitempty"`
 	// Precisions replaces Precision for some problems (by name).
 	Precisions map[string][]string `json:"precisions,omitempty"`
+	// Fingerprints are the problems' fingerprints (optim.Problem.Fingerprint)
+	// by name. NewPlan fills them in; when they are given (as in a results
+	// folder's manifest), NewPlan refuses a problem whose data or network
+	// no longer match, so results are never resumed, merged or reported
+	// with other data than they were made from.
+	Fingerprints map[string]string `json:"fingerprints,omitempty"`
 }
 
-// DefaultOptimizers are the optimizers run when Config.Optimizers is empty.
-var DefaultOptimizers = []string{"backprop", "rprop+", "rprop-", "irprop+", "irprop-", "ga"}
+// DataSource is a problem read from a CSV file with a header row (see
+// package optim/dataset for the format). The problem is named after the
+// file's base name without extension ("data/iris.csv" → "iris").
+type DataSource struct {
+	// Path is the CSV file.
+	Path string `json:"path"`
+	// Net is the network's layers as optim.ParseNetwork reads them, e.g.
+	// "8tanh-3sigmoid"; its output width must match the targets. If empty,
+	// 8 tanh units then one sigmoid unit per class (classification) or one
+	// linear unit per target column (regression).
+	Net string `json:"net"`
+	// Targets are the target columns, each a header name or a 0-based
+	// index; empty means the last column.
+	Targets []string `json:"targets,omitempty"`
+	// Classes reads a numeric target as class labels.
+	Classes bool `json:"classes,omitempty"`
+	// Scale is the scaling of the inputs: "zscore" (if empty), "minmax" or
+	// "none".
+	Scale string `json:"scale,omitempty"`
+}
 
 // withDefaults returns c with defaults filled in.
 func (c Config) withDefaults() Config {
-	if len(c.Problems) == 0 {
-		for _, p := range optim.Problems() {
-			c.Problems = append(c.Problems, p.Name)
-		}
+	if len(c.Problems) == 0 && len(c.Data) == 0 {
+		c.Problems = append([]string(nil), catalog.DefaultProblems...)
 	}
 	if len(c.Optimizers) == 0 {
-		c.Optimizers = append([]string(nil), DefaultOptimizers...)
+		c.Optimizers = append([]string(nil), catalog.DefaultOptimizers...)
 	}
 	if c.Seeds == 0 {
 		c.Seeds = 30
@@ -128,7 +165,22 @@ type Task struct {
 // and its runs in canonical order (problem, optimizer, seed).
 type Plan struct {
 	Config Config
-	Tasks  []Task
+	// Problems are the experiment's problems in order: Config.Problems,
+	// then those of Config.Data.
+	Problems []*optim.Problem
+	// Methods are the experiment's optimizers in Config.Optimizers' order.
+	Methods []optim.Method
+	Tasks   []Task
+}
+
+// Problem returns the plan's problem called name, or nil.
+func (p *Plan) Problem(name string) *optim.Problem {
+	for _, q := range p.Problems {
+		if q.Name == name {
+			return q
+		}
+	}
+	return nil
 }
 
 // NewPlan validates c and lists its runs. Errors name the field at fault
@@ -154,6 +206,39 @@ func NewPlan(c Config) (*Plan, error) {
 		seen["p/"+name] = true
 		probs = append(probs, p)
 	}
+	for _, d := range c.Data {
+		p, err := d.Problem()
+		if err != nil {
+			return nil, fmt.Errorf("bench: data: %w", err)
+		}
+		if seen["p/"+p.Name] {
+			return nil, fmt.Errorf("bench: data %s: problem %q listed twice (rename the file)", d.Path, p.Name)
+		}
+		if _, err := optim.LookupProblem(p.Name); err == nil {
+			return nil, fmt.Errorf("bench: data %s: problem name %q is taken by a registered problem (rename the file)", d.Path, p.Name)
+		}
+		seen["p/"+p.Name] = true
+		probs = append(probs, p)
+	}
+	fingerprints := make(map[string]string, len(probs))
+	for _, p := range probs {
+		fp := p.Fingerprint()
+		if old, ok := c.Fingerprints[p.Name]; ok && old != fp {
+			what := "its data or network"
+			if p.Source != nil {
+				what = fmt.Sprintf("its data file %s (sha256 now %.12s)", p.Source.Path, p.Source.SHA256)
+			}
+			return nil, fmt.Errorf("%w: problem %s has changed since these results were made: %s no longer matches fingerprint %.12s (now %.12s)",
+				ErrDataChanged, p.Name, what, old, fp)
+		}
+		fingerprints[p.Name] = fp
+	}
+	for name := range c.Fingerprints {
+		if !seen["p/"+name] {
+			return nil, fmt.Errorf("bench: fingerprint for %q: not one of the experiment's problems", name)
+		}
+	}
+	c.Fingerprints = fingerprints
 	for what, m := range map[string]map[string]int{"budget": c.Budgets, "eval budget": c.EvalBudgets} {
 		for name, b := range m {
 			if !seen["p/"+name] {
@@ -214,7 +299,7 @@ func NewPlan(c Config) (*Plan, error) {
 		mname, pname, ok := strings.Cut(key, ".")
 		m, err := optim.LookupMethod(mname)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("bench: set %q: want optimizer.setting with an optimizer among %s", key, strings.Join(optim.MethodNames(), ", "))
+			return nil, fmt.Errorf("bench: set %q: want optimizer.setting with an optimizer among %s", key, strings.Join(c.Optimizers, ", "))
 		}
 		if !seen["o/"+mname] {
 			return nil, fmt.Errorf("bench: set %q: optimizer %s is not in the experiment", key, mname)
@@ -223,7 +308,7 @@ func NewPlan(c Config) (*Plan, error) {
 			return nil, fmt.Errorf("bench: set %q: %s has no setting %q; settings: %s", key, mname, pname, strings.Join(m.ParamNames(), ", "))
 		}
 	}
-	plan := &Plan{Config: c}
+	plan := &Plan{Config: c, Problems: probs, Methods: methods}
 	for _, p := range probs {
 		budget := c.Budget
 		if b, ok := c.Budgets[p.Name]; ok {
@@ -249,7 +334,7 @@ func NewPlan(c Config) (*Plan, error) {
 			for _, pr := range precisions {
 				if pr == optim.Float32 {
 					if _, err := optim.NewOptimizer[float32](m, settings); err != nil {
-						return nil, fmt.Errorf("bench: problem %s: %s", p.Name, strings.TrimPrefix(err.Error(), "optim: "))
+						return nil, fmt.Errorf("bench: problem %s: %w", p.Name, err)
 					}
 				}
 				for s := 1; s <= c.Seeds; s++ {
@@ -263,17 +348,16 @@ func NewPlan(c Config) (*Plan, error) {
 	return plan, nil
 }
 
-// ResolveSettings returns the settings of m on p: the problem's defaults
-// for m, overridden by set (keyed "optimizer.setting").
-func ResolveSettings(p *optim.Problem, m optim.Method, set map[string]float64) (map[string]float64, error) {
-	out := map[string]float64{}
-	for _, d := range p.Defaults {
-		k, v, err := ParseSetting(d)
-		if err != nil {
-			return nil, fmt.Errorf("bench: problem %s default %q: %w", p.Name, d, err)
-		}
-		if mname, pname, _ := strings.Cut(k, "."); mname == m.Name {
-			out[pname] = v
+// ResolveSettings returns the settings of m on p that differ from m's
+// Params' defaults: m's defaults for p (Method.ProblemDefaults), overridden
+// by p's defaults for m (Problem.Defaults), overridden by set (keyed
+// "optimizer.setting").
+func ResolveSettings(p *optim.Problem, m optim.Method, set map[string]float64) (optim.Settings, error) {
+	out := m.SettingsFor(p)
+	for k := range out {
+		if _, ok := m.Param(k); !ok {
+			return nil, fmt.Errorf("bench: problem %s: its default %s.%s names no setting of %s; settings: %s",
+				p.Name, m.Name, k, m.Name, strings.Join(m.ParamNames(), ", "))
 		}
 	}
 	for k, v := range set {
@@ -283,6 +367,10 @@ func ResolveSettings(p *optim.Problem, m optim.Method, set map[string]float64) (
 	}
 	return out, nil
 }
+
+// ErrDataChanged is returned by NewPlan when a problem's data or network
+// no longer match the fingerprint a results folder recorded.
+var ErrDataChanged = errors.New("bench: data changed")
 
 // ParseSetting parses "optimizer.setting=value".
 func ParseSetting(s string) (key string, v float64, err error) {
@@ -297,6 +385,66 @@ func ParseSetting(s string) (key string, v float64, err error) {
 	return strings.TrimSpace(k), v, nil
 }
 
+// Name returns the name of the data source's problem: the file's base
+// name without its extension.
+func (d DataSource) Name() string {
+	base := filepath.Base(d.Path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// Problem reads the data source's file and returns its problem. Errors
+// name the file, and the line where one is at fault.
+func (d DataSource) Problem() (*optim.Problem, error) {
+	opt := dataset.Options{Classes: d.Classes}
+	if d.Scale != "" {
+		sc, err := dataset.ParseScaling(d.Scale)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Path, err)
+		}
+		opt.Scale = sc
+	}
+	b, err := os.ReadFile(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("read data: %w", err)
+	}
+	if len(d.Targets) > 0 {
+		header, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).Read()
+		if err != nil {
+			return nil, fmt.Errorf("%s:1: cannot read the header row: %w", d.Path, err)
+		}
+		for _, t := range d.Targets {
+			i := slices.IndexFunc(header, func(h string) bool { return strings.TrimSpace(h) == t })
+			if i < 0 {
+				n, err := strconv.Atoi(t)
+				if err != nil {
+					return nil, fmt.Errorf("%s:1: target column %q: no such column; columns: %s (or a 0-based index)", d.Path, t, strings.Join(header, ", "))
+				}
+				i = n // dataset.Parse checks the range
+			}
+			opt.Targets = append(opt.Targets, i)
+		}
+	}
+	t, err := dataset.Parse(b, d.Path, opt)
+	if err != nil {
+		return nil, err
+	}
+	net := d.Net
+	if net == "" {
+		net = fmt.Sprintf("8tanh-%dlinear", t.Out)
+		if t.Classification() {
+			net = fmt.Sprintf("8tanh-%dsigmoid", t.Out)
+		}
+	}
+	p, err := t.Problem(net)
+	if err != nil {
+		return nil, err
+	}
+	if p.Name != d.Name() {
+		return nil, fmt.Errorf("%s: the problem is named %q, want %q", d.Path, p.Name, d.Name())
+	}
+	return p, nil
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -307,7 +455,8 @@ func contains(list []string, s string) bool {
 }
 
 // Hash returns a hex SHA-256 of the configuration with defaults filled in,
-// in canonical JSON. Runs written under one hash can be resumed or merged
+// in canonical JSON. A Plan's Config has its problems' Fingerprints filled
+// in, so its hash changes with the data and networks too. Runs written under one hash can be resumed or merged
 // only with the same hash.
 //
 // LossEval "plain" is left out, so that the hashes of plain configurations

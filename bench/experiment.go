@@ -159,7 +159,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if err := writeRecords(dir, recs); err != nil {
 		return err
 	}
-	if err := WriteSummaries(dir, plan.Config, recs); err != nil {
+	if err := WriteSummaries(dir, plan, recs); err != nil {
 		return err
 	}
 	man.End, man.Complete = time.Now().UTC(), true

@@ -339,7 +339,7 @@ func TestRunConfigMismatch(t *testing.T) {
 			}
 			m, err := bench.ReadManifest(dir)
 			require.NoError(t, err)
-			assert.Equal(t, tc.cfg.Hash(), m.ConfigHash)
+			assert.Equal(t, xpPlan(t, tc.cfg).Config.Hash(), m.ConfigHash)
 			assert.True(t, m.Complete)
 		})
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,27 +12,107 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/optbench/optbench/optim"
 )
 
 // Manifest says how a results folder was made, so any figure can be traced
 // back to its configuration, code and machine.
 type Manifest struct {
-	Config     Config    `json:"config"`
-	ConfigHash string    `json:"config_hash"`
-	Shard      int       `json:"shard"`
-	Shards     int       `json:"shards"`
-	Runs       int       `json:"runs"` // runs in this folder's share of the experiment
-	GoVersion  string    `json:"go_version"`
-	GOOS       string    `json:"goos"`
-	GOARCH     string    `json:"goarch"`
-	CPU        string    `json:"cpu"`
-	GOMAXPROCS int       `json:"gomaxprocs"`
-	Workers    int       `json:"workers"`
-	Module     string    `json:"module"`
-	Revision   string    `json:"revision"` // VCS revision, "+dirty" when modified
-	Start      time.Time `json:"start"`
-	End        time.Time `json:"end,omitzero"`
-	Complete   bool      `json:"complete"`
+	Config     Config `json:"config"`
+	ConfigHash string `json:"config_hash"`
+	Shard      int    `json:"shard"`
+	Shards     int    `json:"shards"`
+	Runs       int    `json:"runs"` // runs in this folder's share of the experiment
+	GoVersion  string `json:"go_version"`
+	GOOS       string `json:"goos"`
+	GOARCH     string `json:"goarch"`
+	CPU        string `json:"cpu"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	Workers    int    `json:"workers"`
+	Module     string `json:"module"`
+	Revision   string `json:"revision"` // VCS revision, "+dirty" when modified
+	// Problems and Optimizers describe what the experiment ran, so that a
+	// folder says what a program needs to summarize, report, merge or
+	// resume it (the optimizers and problems it must register, the data
+	// files it must find unchanged).
+	Problems   []ProblemInfo   `json:"problems,omitempty"`
+	Optimizers []OptimizerInfo `json:"optimizers,omitempty"`
+	Start      time.Time       `json:"start"`
+	End        time.Time       `json:"end,omitzero"`
+	Complete   bool            `json:"complete"`
+}
+
+// ProblemInfo describes a problem of an experiment in its manifest.
+type ProblemInfo struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Network     string `json:"network"` // as optim.ParseNetwork reads it
+	Inputs      int    `json:"inputs"`
+	Samples     int    `json:"samples"`
+	Params      int    `json:"params"`
+	Fingerprint string `json:"fingerprint"` // optim.Problem.Fingerprint
+	// Source is the data file of a problem read from one.
+	Source *optim.Source `json:"source,omitempty"`
+}
+
+// OptimizerInfo describes an optimizer of an experiment in its manifest.
+type OptimizerInfo struct {
+	Name    string `json:"name"`
+	Doc     string `json:"doc"`
+	Float32 bool   `json:"float32"` // whether it runs in float32
+}
+
+// describe returns the manifest's descriptions of plan's problems and
+// optimizers.
+func describe(plan *Plan) ([]ProblemInfo, []OptimizerInfo) {
+	var ps []ProblemInfo
+	for _, p := range plan.Problems {
+		ps = append(ps, ProblemInfo{Name: p.Name, Description: p.Description, Network: p.Net.Spec(), Inputs: p.Net.In,
+			Samples: p.Data.N, Params: p.Dim(), Fingerprint: p.Fingerprint(), Source: p.Source})
+	}
+	var ms []OptimizerInfo
+	for _, m := range plan.Methods {
+		ms = append(ms, OptimizerInfo{Name: m.Name, Doc: m.Doc, Float32: m.Float32 != nil})
+	}
+	return ps, ms
+}
+
+// LoadPlan reads dir's manifest and plans its experiment again, which
+// needs every optimizer and problem it names to be registered in this
+// program and every data file to be present and unchanged. Errors say
+// which is missing or changed.
+func LoadPlan(dir string) (*Manifest, *Plan, error) {
+	man, err := ReadManifest(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := NewPlan(man.Config)
+	if err != nil {
+		var unk *optim.UnknownError
+		if errors.As(err, &unk) {
+			doc := ""
+			for _, o := range man.Optimizers {
+				if o.Name == unk.Name && unk.Kind == "optimizer" {
+					doc = " (" + o.Doc + ")"
+				}
+			}
+			for _, p := range man.Problems {
+				if p.Name == unk.Name && unk.Kind == "problem" {
+					doc = " (" + p.Description + ")"
+				}
+			}
+			return nil, nil, fmt.Errorf("%s was made with %s %q%s, which this program does not register: use the program that made it "+
+				"(a main that registers it with optim.Register%s and calls cli.Main), see README, \"Benchmark your own optimizer\": %w",
+				dir, unk.Kind, unk.Name, doc, map[string]string{"optimizer": "Method", "problem": "Problem"}[unk.Kind], err)
+		}
+		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	if h := plan.Config.Hash(); h != man.ConfigHash {
+		return nil, nil, fmt.Errorf("%s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
+			filepath.Join(dir, ManifestFile), man.ConfigHash, h)
+	}
+	return man, plan, nil
 }
 
 // newManifest describes the current process running plan.
@@ -39,6 +120,7 @@ func newManifest(plan *Plan, opt Options, runs int) *Manifest {
 	m := &Manifest{Config: plan.Config, ConfigHash: plan.Config.Hash(), Shard: opt.Shard, Shards: opt.Shards,
 		Runs: runs, GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPU: cpuModel(), GOMAXPROCS: runtime.GOMAXPROCS(0), Workers: opt.Workers, Start: time.Now().UTC()}
+	m.Problems, m.Optimizers = describe(plan)
 	m.Module, m.Revision = revision()
 	return m
 }

@@ -139,7 +139,7 @@ func Merge(out string, dirs []string) error {
 	if err := writeRecords(out, recs); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if err := WriteSummaries(out, plan.Config, recs); err != nil {
+	if err := WriteSummaries(out, plan, recs); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	man := mergedManifest(plan, mans, len(recs))

@@ -28,6 +28,8 @@ type Group struct {
 	Optimizer string
 	Precision string // "float64" or "float32"
 	Runs      []*Record
+	// applies[i] says whether AllTargets()[i] applies to the problem.
+	applies []bool
 }
 
 // seedParts returns the stream names of g's bootstrap seeds: problem and
@@ -42,15 +44,28 @@ func (g *Group) seedParts(more ...string) []string {
 }
 
 // Groups splits recs by (problem, optimizer, precision), keeping
-// first-seen order and sorting each group's runs by seed.
-func Groups(recs []*Record) []*Group {
+// first-seen order and sorting each group's runs by seed. The plan says
+// which targets apply to each problem; a record of a problem or optimizer
+// the plan does not have is an error.
+func Groups(plan *Plan, recs []*Record) ([]*Group, error) {
 	var out []*Group
 	idx := map[[3]string]*Group{}
+	methods := map[string]bool{}
+	for _, m := range plan.Methods {
+		methods[m.Name] = true
+	}
 	for _, r := range recs {
 		k := [3]string{r.Problem, r.Optimizer, precisionOr64(r.Precision)}
 		g := idx[k]
 		if g == nil {
-			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer, Precision: k[2]}
+			p := plan.Problem(r.Problem)
+			if p == nil {
+				return nil, fmt.Errorf("bench: a run of problem %q, which the experiment does not have (%s)", r.Problem, strings.Join(plan.problemNames(), ", "))
+			}
+			if !methods[r.Optimizer] {
+				return nil, fmt.Errorf("bench: a run of optimizer %q, which the experiment does not have (%s)", r.Optimizer, strings.Join(plan.Config.Optimizers, ", "))
+			}
+			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer, Precision: k[2], applies: applicable(p)}
 			idx[k] = g
 			out = append(out, g)
 		}
@@ -59,7 +74,16 @@ func Groups(recs []*Record) []*Group {
 	for _, g := range out {
 		sort.Slice(g.Runs, func(a, b int) bool { return g.Runs[a].Seed < g.Runs[b].Seed })
 	}
-	return out
+	return out, nil
+}
+
+// problemNames returns the names of the plan's problems.
+func (p *Plan) problemNames() []string {
+	var s []string
+	for _, q := range p.Problems {
+		s = append(s, q.Name)
+	}
+	return s
 }
 
 // At returns the run's state after iteration c: the last checkpoint at or
@@ -95,13 +119,12 @@ func (g *Group) Ladder() []int {
 	return Checkpoints(b)
 }
 
-// applicable returns the indices of AllTargets that apply to problem name.
-func applicable(name string) []bool {
-	p, err := optim.LookupProblem(name)
+// applicable says which of AllTargets apply to p.
+func applicable(p *optim.Problem) []bool {
 	ts := AllTargets()
 	ok := make([]bool, len(ts))
 	for i, t := range ts {
-		ok[i] = err == nil && t.Applies(p)
+		ok[i] = t.Applies(p)
 	}
 	return ok
 }
@@ -154,7 +177,7 @@ func seedFor(parts ...string) *rand.Rand {
 
 // summaryRows computes summary.csv rows for one group.
 func summaryRows(g *Group) [][]string {
-	ok := applicable(g.Problem)
+	ok := g.applies
 	ts := AllTargets()
 	n := len(g.Runs)
 	var rows [][]string
@@ -223,7 +246,7 @@ type TargetStat struct {
 
 // TargetStats computes TargetStat for every applicable target of g.
 func TargetStats(g *Group) []TargetStat {
-	ok := applicable(g.Problem)
+	ok := g.applies
 	var out []TargetStat
 	ladder := g.Ladder()
 	end := ladder[len(ladder)-1]
@@ -295,7 +318,7 @@ func Compare(groups []*Group) []Comparison {
 	for _, pk := range problems {
 		prob, prec := pk[0], pk[1]
 		gs := byProblem[pk]
-		ok := applicable(prob)
+		ok := gs[0].applies
 		metrics := []string{"final_loss"}
 		for ti, t := range AllTargets() {
 			if ok[ti] {
@@ -395,8 +418,12 @@ func fmtMetric(metric string, v float64) string {
 
 // WriteSummaries writes summary.csv, targets.csv, compare.csv and
 // results.bench for recs into dir, atomically.
-func WriteSummaries(dir string, cfg Config, recs []*Record) error {
-	groups := Groups(recs)
+func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
+	groups, err := Groups(plan, recs)
+	if err != nil {
+		return err
+	}
+	cfg := plan.Config
 	// Groups are independent (each bootstrap has its own seeded stream), so
 	// they are summarized in parallel and concatenated in order.
 	sums := make([][][]string, len(groups))

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
 )
 
 // smRun builds a record of an imaginary run on seed3 without running an
@@ -69,8 +71,46 @@ func smRecords() []*bench.Record {
 	}
 }
 
+// smMethod is a registered optimizer standing in for "a" and "b" of
+// smRecords (only its name matters: those records are made up).
+func smMethod(name string) optim.Method {
+	return optim.Method{Name: name, Doc: "test stand-in",
+		Float64: func(optim.Settings) (optim.Optimizer, error) { return &optim.Backprop{}, nil }}
+}
+
+func init() {
+	for _, n := range []string{"a", "b", "lo", "mid", "hi"} {
+		if err := optim.RegisterMethod(smMethod(n)); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// smPlan is the plan made-up records of seed3 with budget 100 belong to:
+// their optimizers, 8 seeds.
+func smPlan(t testing.TB, recs []*bench.Record) *bench.Plan {
+	t.Helper()
+	var opts []string
+	for _, r := range recs {
+		if !slices.Contains(opts, r.Optimizer) {
+			opts = append(opts, r.Optimizer)
+		}
+	}
+	plan, err := bench.NewPlan(bench.Config{Problems: []string{"seed3"}, Optimizers: opts, Seeds: 8, Budget: 100})
+	require.NoError(t, err)
+	return plan
+}
+
+// smGroups groups recs by smPlan.
+func smGroups(t testing.TB, recs []*bench.Record) []*bench.Group {
+	t.Helper()
+	gs, err := bench.Groups(smPlan(t, recs), recs)
+	require.NoError(t, err)
+	return gs
+}
+
 func TestGroups(t *testing.T) {
-	gs := bench.Groups(smRecords())
+	gs := smGroups(t, smRecords())
 	require.Len(t, gs, 2)
 	assert.Equal(t, "a", gs[0].Optimizer, "first seen first")
 	assert.Equal(t, "b", gs[1].Optimizer)
@@ -130,7 +170,7 @@ func smFloat(t *testing.T, s string) float64 {
 func TestSummaryRows(t *testing.T) {
 	dir := t.TempDir()
 	recs := smRecords()
-	require.NoError(t, bench.WriteSummaries(dir, bench.Config{Problems: []string{"seed3"}, Budget: 100}, recs))
+	require.NoError(t, bench.WriteSummaries(dir, smPlan(t, recs), recs))
 	rows := smTable(t, dir, bench.SummaryFile)
 	require.Len(t, rows, 2*7)
 	got := map[string]map[string]string{}
@@ -235,7 +275,7 @@ func TestSummaryRows(t *testing.T) {
 }
 
 func TestTargetStats(t *testing.T) {
-	gs := bench.Groups(smRecords())
+	gs := smGroups(t, smRecords())
 	stats := bench.TargetStats(gs[0])
 	require.Len(t, stats, 13, "12 loss targets and classified apply to seed3")
 	s := stats[0]
@@ -269,7 +309,7 @@ func TestCompare(t *testing.T) {
 			smRun("lo", s, 100, 100, int(s), bench.StatusBudget, func(it int) float64 { return f / float64(it+1) }),
 			smRun("mid", s, 100, 100, int(10+s), bench.StatusBudget, func(it int) float64 { return (10 + f*3) / float64(it+1) }))
 	}
-	cmp := bench.Compare(bench.Groups(recs))
+	cmp := bench.Compare(smGroups(t, recs))
 	metrics := map[string]int{}
 	for _, c := range cmp {
 		metrics[c.Metric]++

@@ -521,7 +521,10 @@ func loadSweepPoints(dir string, man *SweepManifest) (*SweepResult, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
-		gs := Groups(recs)
+		gs, err := Groups(sp.Plans[i], recs)
+		if err != nil {
+			return nil, fmt.Errorf("bench: sweep grid point %s: %w", pt.Label(man.Axes), err)
+		}
 		if len(gs) != 1 {
 			return nil, fmt.Errorf("bench: sweep grid point %s: %s holds %d groups of runs, want 1", pt.Label(man.Axes), pdir, len(gs))
 		}

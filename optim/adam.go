@@ -5,6 +5,15 @@ import (
 	"math/rand/v2"
 )
 
+// The defaults of AdamOf's settings, used for zero fields: Keras's
+// (tf.keras.optimizers.Adam).
+const (
+	DefaultAdamLearningRate = 0.001
+	DefaultAdamBeta1        = 0.9
+	DefaultAdamBeta2        = 0.999
+	DefaultAdamEpsilon      = 1e-7
+)
+
 // Adam is full-batch Adam (Kingma & Ba 2015) in the form Keras and
 // TensorFlow implement, with ε added to √v ("epsilon hat") and the bias
 // corrections folded into the step size. At step t = 1, 2, …, with
@@ -25,15 +34,16 @@ import (
 //	Kingma, D. P., Ba, J.: Adam: A method for stochastic optimization.
 //	ICLR 2015, arXiv:1412.6980.
 type AdamOf[T Float] struct {
-	// LearningRate is η. If LearningRate is 0, 0.001 is used.
+	// LearningRate is η. If LearningRate is 0, DefaultAdamLearningRate is
+	// used.
 	LearningRate float64
 	// Beta1 is the decay rate of the first moment, in (0, 1). If Beta1 is 0,
-	// 0.9 is used.
+	// DefaultAdamBeta1 is used.
 	Beta1 float64
 	// Beta2 is the decay rate of the second moment, in (0, 1). If Beta2 is 0,
-	// 0.999 is used.
+	// DefaultAdamBeta2 is used.
 	Beta2 float64
-	// Epsilon is ε̂, added to √v. If Epsilon is 0, 1e-7 is used.
+	// Epsilon is ε̂, added to √v. If Epsilon is 0, DefaultAdamEpsilon is used.
 	Epsilon float64
 
 	firstOrder[T]
@@ -50,6 +60,10 @@ var (
 	_ OptimizerOf[float32] = (*AdamOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (a *AdamOf[T]) Check() error { return a.resolve() }
+
 func (a *AdamOf[T]) resolve() error {
 	def := func(v, d float64) float64 {
 		if v == 0 {
@@ -57,7 +71,8 @@ func (a *AdamOf[T]) resolve() error {
 		}
 		return v
 	}
-	a.lr, a.b1, a.b2, a.eps = def(a.LearningRate, 0.001), def(a.Beta1, 0.9), def(a.Beta2, 0.999), def(a.Epsilon, 1e-7)
+	a.lr, a.b1, a.b2, a.eps = def(a.LearningRate, DefaultAdamLearningRate), def(a.Beta1, DefaultAdamBeta1),
+		def(a.Beta2, DefaultAdamBeta2), def(a.Epsilon, DefaultAdamEpsilon)
 	switch {
 	case !(a.lr > 0) || math.IsInf(a.lr, 0):
 		return &SettingError{"adam.lr", a.LearningRate, "a finite number > 0"}

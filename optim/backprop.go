@@ -2,6 +2,12 @@ package optim
 
 import "math/rand/v2"
 
+// DefaultLearningRate is the learning rate of BackpropOf, NesterovOf and
+// QuickpropOf when theirs is 0: on this package's MSE, which has no ½
+// factor, 1 is the usual gradient step (problems where it diverges carry
+// per-problem defaults, see Problem.Defaults).
+const DefaultLearningRate = 1
+
 // Backprop is full-batch gradient descent on the gradient computed by
 // backpropagation, with optional heavy-ball momentum:
 //
@@ -11,7 +17,8 @@ import "math/rand/v2"
 // w += Xᵀ((y − ŷ)·ŷ(1 − ŷ)), which is step 1 on ½Σ(y − ŷ)².
 // The zero value is usable: every zero setting means its default.
 type BackpropOf[T Float] struct {
-	// LearningRate is the step size η. If LearningRate is 0, 1 is used.
+	// LearningRate is the step size η. If LearningRate is 0,
+	// DefaultLearningRate is used.
 	LearningRate float64
 	// Momentum is μ in [0, 1). Zero means plain gradient descent.
 	Momentum float64
@@ -29,10 +36,17 @@ var (
 	_ OptimizerOf[float32] = (*BackpropOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (b *BackpropOf[T]) Check() error {
+	_, _, err := b.settings()
+	return err
+}
+
 func (b *BackpropOf[T]) settings() (lr, mu float64, err error) {
 	lr, mu = b.LearningRate, b.Momentum
 	if lr == 0 {
-		lr = 1
+		lr = DefaultLearningRate
 	}
 	if !(lr > 0) || !finite(lr) {
 		return 0, 0, &SettingError{"backprop.lr", b.LearningRate, "a finite number > 0"}

@@ -6,8 +6,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,154 +14,9 @@ import (
 
 // The baseline optimizers added for "Precision limits and stronger
 // baselines": adam, nesterov, momentum (heavy ball) and quickprop, plus the
-// celsius-tf problem. The gonum wrappers are tested in gonumopt_test.go.
-
-var baselineMethods = []string{"momentum", "nesterov", "adam", "quickprop"}
-
-// blSettings returns p's per-problem defaults for m, as bench applies them.
-func blSettings(t testing.TB, p *Problem, m Method) map[string]float64 {
-	t.Helper()
-	s := map[string]float64{}
-	for _, d := range p.Defaults {
-		k, v, ok := strings.Cut(d, "=")
-		require.True(t, ok, d)
-		if name, ok := strings.CutPrefix(k, m.Name+"."); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			require.NoError(t, err, d)
-			s[name] = f
-		}
-	}
-	return s
-}
-
-// blRun trains p with method name (per-problem defaults, overridden by
-// extra) from the start drawn from PCG(seed, 0), with PCG(seed, 1) for the
-// optimizer, for iters Steps or until stop reports true. It returns the
-// losses (Init first), the final x and the Steps taken.
-func blRun(t testing.TB, name string, extra map[string]float64, p *Problem, seed uint64, iters int,
-	stop func(x []float64, loss float64) bool) (losses, x []float64, steps int) {
-	t.Helper()
-	m, err := LookupMethod(name)
-	require.NoError(t, err)
-	s := blSettings(t, p, m)
-	for k, v := range extra {
-		s[k] = v
-	}
-	o, err := m.New(s)
-	require.NoError(t, err)
-	if c, ok := o.(interface{ Close() error }); ok {
-		defer c.Close()
-	}
-	obj := p.Objective()
-	x = make([]float64, p.Dim())
-	p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
-	loss, err := o.Init(obj, x, rand.New(rand.NewPCG(seed, 1)))
-	require.NoError(t, err)
-	losses = append(losses, loss)
-	for steps < iters {
-		loss, err = o.Step(x)
-		require.NoError(t, err, "step %d", steps+1)
-		steps++
-		losses = append(losses, loss)
-		if stop != nil && stop(x, loss) {
-			break
-		}
-	}
-	return losses, x, steps
-}
-
-func blBitsEqual(a, b []float64) bool {
-	return slices.EqualFunc(a, b, func(u, v float64) bool { return math.Float64bits(u) == math.Float64bits(v) })
-}
-
-func TestBaselineDeterminism(t *testing.T) {
-	const iters = 200
-	for _, name := range baselineMethods {
-		for _, pname := range []string{"xor", "parity4", "celsius-tf"} {
-			t.Run("optimizer="+name+"/problem="+pname, func(t *testing.T) {
-				p, err := LookupProblem(pname)
-				require.NoError(t, err)
-				la, xa, _ := blRun(t, name, nil, p, 7, iters, nil)
-				lb, xb, _ := blRun(t, name, nil, p, 7, iters, nil)
-				_, xc, _ := blRun(t, name, nil, p, 8, iters, nil)
-				assert.True(t, blBitsEqual(la, lb), "same seed, different losses")
-				assert.True(t, blBitsEqual(xa, xb), "same seed, different parameters")
-				assert.False(t, blBitsEqual(xa, xc), "seeds 7 and 8 gave identical parameters")
-			})
-		}
-	}
-}
-
-// TestBaselineStepAllocs: Step allocates nothing, on every built-in problem.
-func TestBaselineStepAllocs(t *testing.T) {
-	for _, name := range baselineMethods {
-		for _, p := range Problems() {
-			t.Run("optimizer="+name+"/problem="+p.Name, func(t *testing.T) {
-				m, err := LookupMethod(name)
-				require.NoError(t, err)
-				o, err := m.New(blSettings(t, p, m))
-				require.NoError(t, err)
-				x := make([]float64, p.Dim())
-				p.InitParams(x, rand.New(rand.NewPCG(1, 0)))
-				_, err = o.Init(p.Objective(), x, rand.New(rand.NewPCG(1, 1)))
-				require.NoError(t, err)
-				allocs := testing.AllocsPerRun(100, func() {
-					if _, e := o.Step(x); e != nil {
-						err = e
-					}
-				})
-				require.NoError(t, err)
-				assert.Zero(t, allocs, "allocations per Step")
-			})
-		}
-	}
-}
-
-func TestBaselineSettingsRejected(t *testing.T) {
-	nan, inf := math.NaN(), math.Inf(1)
-	tests := []struct {
-		method   string
-		settings map[string]float64
-		field    string
-	}{
-		{"adam", map[string]float64{"lr": -0.1}, "adam.lr"},
-		{"adam", map[string]float64{"lr": 0}, "adam.lr"},
-		{"adam", map[string]float64{"lr": inf}, "adam.lr"},
-		{"adam", map[string]float64{"beta1": 1}, "adam.beta1"},
-		{"adam", map[string]float64{"beta1": -0.9}, "adam.beta1"},
-		{"adam", map[string]float64{"beta2": 1.5}, "adam.beta2"},
-		{"adam", map[string]float64{"epsilon": -1e-7}, "adam.epsilon"},
-		{"adam", map[string]float64{"epsilon": nan}, "adam.epsilon"},
-		{"nesterov", map[string]float64{"lr": -1}, "nesterov.lr"},
-		{"nesterov", map[string]float64{"momentum": 1}, "nesterov.momentum"},
-		{"nesterov", map[string]float64{"momentum": 0}, "nesterov.momentum"},
-		{"nesterov", map[string]float64{"momentum": -0.5}, "nesterov.momentum"},
-		// momentum is Backprop; its errors are renamed to the method.
-		{"momentum", map[string]float64{"lr": -1}, "momentum.lr"},
-		{"momentum", map[string]float64{"momentum": 1}, "momentum.momentum"},
-		{"quickprop", map[string]float64{"lr": -1}, "quickprop.lr"},
-		{"quickprop", map[string]float64{"max-growth": -1.75}, "quickprop.max-growth"},
-		{"quickprop", map[string]float64{"max-growth": 0}, "quickprop.max-growth"},
-		{"lbfgs", map[string]float64{"store": -3}, "lbfgs.store"},
-		{"lbfgs", map[string]float64{"store": 2.5}, "lbfgs.store"},
-		{"lbfgs", map[string]float64{"store": 0}, "lbfgs.store"},
-		{"neldermead", map[string]float64{"simplex-size": -0.05}, "neldermead.simplex-size"},
-		{"cmaes", map[string]float64{"population": 1}, "cmaes.population"},
-		{"cmaes", map[string]float64{"population": -4}, "cmaes.population"},
-		{"cmaes", map[string]float64{"population": 6.5}, "cmaes.population"},
-		{"cmaes", map[string]float64{"step-size": -0.5}, "cmaes.step-size"},
-	}
-	for _, test := range tests {
-		t.Run(fmt.Sprintf("%s/%v", test.method, test.settings), func(t *testing.T) {
-			m, err := LookupMethod(test.method)
-			require.NoError(t, err)
-			o, err := m.New(test.settings)
-			require.Error(t, err)
-			assert.Nil(t, o)
-			requireSettingError(t, err, test.field)
-		})
-	}
-}
+// celsius-tf problem. The gonum wrappers are tested in optim/gonumopt; the
+// tests that go through the optimizers' definitions (determinism, settings
+// by name, solve rates) are in optim/catalog (baselines_test.go).
 
 // TestBaselineStructSettings: the structs' own Init rejects bad settings
 // before evaluating anything, naming the field.
@@ -181,10 +34,7 @@ func TestBaselineStructSettings(t *testing.T) {
 		{&Nesterov{Momentum: 1.5}, "nesterov.momentum"},
 		{&Quickprop{LearningRate: math.Inf(1)}, "quickprop.lr"},
 		{&Quickprop{MaxGrowth: nan}, "quickprop.max-growth"},
-		{&Gonum{Store: -1}, "lbfgs.store"},
-		{&Gonum{Method: "cmaes", Population: 1}, "cmaes.population"},
-		{&Gonum{Method: "cmaes", StepSize: nan}, "cmaes.step-size"},
-		{&Gonum{Method: "neldermead", SimplexSize: math.Inf(1)}, "neldermead.simplex-size"},
+		// The Gonum cases are in optim/gonumopt (TestGonumStructSettings).
 	}
 	for _, test := range tests {
 		t.Run(test.field, func(t *testing.T) {
@@ -196,33 +46,6 @@ func TestBaselineStructSettings(t *testing.T) {
 			assert.ErrorIs(t, err, ErrNotInitialized)
 		})
 	}
-	_, err := (&Gonum{Method: "newton"}).Init(XOR().Objective(), make([]float64, 9), nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `"newton"`)
-}
-
-func TestBaselineRegistry(t *testing.T) {
-	names := MethodNames()
-	want := []string{"momentum", "nesterov", "adam", "quickprop", "lbfgs", "bfgs", "cg", "neldermead", "cmaes"}
-	require.GreaterOrEqual(t, len(names), len(want))
-	assert.Equal(t, want, names[len(names)-len(want):], "new methods come last, in this order")
-	for _, name := range want {
-		m, err := LookupMethod(name)
-		require.NoError(t, err)
-		o, err := m.New(nil)
-		require.NoError(t, err, name)
-		if c, ok := o.(interface{ Close() error }); ok {
-			require.NoError(t, c.Close())
-		}
-	}
-	m, err := LookupMethod("momentum")
-	require.NoError(t, err)
-	o, err := m.New(nil)
-	require.NoError(t, err)
-	assert.Equal(t, &Backprop{LearningRate: 1, Momentum: 0.9}, o, "momentum is heavy-ball Backprop")
-	m, err = LookupMethod("adam")
-	require.NoError(t, err)
-	assert.Equal(t, "beta1=0.9;beta2=0.999;epsilon=1e-07;lr=0.001", m.Canonical(nil))
 }
 
 // quadObjective is E(x) = Σ a_i·(x_i − c_i)², separable, with minimum 0 at c.
@@ -399,68 +222,6 @@ func TestBaselinesDiverge(t *testing.T) {
 	}
 }
 
-// TestBaselineSolve: each new optimizer solves problems within budgets
-// measured on this code (quoted per case), with the problems' defaults.
-func TestBaselineSolve(t *testing.T) {
-	celsiusTF := CelsiusTF()
-	within := func(tol float64) func(x []float64, _ float64) bool {
-		return func(x []float64, _ float64) bool { return celsiusTF.ParamError(x) < tol }
-	}
-	below := func(target float64) func(_ []float64, loss float64) bool {
-		return func(_ []float64, loss float64) bool { return loss < target }
-	}
-	classifiedOn := func(p *Problem) func(x []float64, _ float64) bool {
-		obj := p.Objective()
-		return func(x []float64, _ float64) bool { return obj.Classified(x) }
-	}
-	tests := []struct {
-		method, problem string
-		budget, seeds   int
-		minSolved       int
-		stop            func(x []float64, loss float64) bool
-	}{
-		// celsius-tf, ‖θ − θ*‖∞ < 1e-7 with the per-problem defaults, seeds 1–10:
-		// momentum (η = 1e-3) 789–791 epochs, nesterov 813–815, quickprop
-		// (ε = 1e-3) 27–31, adam (η = 0.1) 1704–1825.
-		{"momentum", "celsius-tf", 1000, 10, 10, within(1e-7)},
-		{"nesterov", "celsius-tf", 1000, 10, 10, within(1e-7)},
-		{"quickprop", "celsius-tf", 60, 10, 10, within(1e-7)},
-		{"adam", "celsius-tf", 2500, 10, 10, within(1e-7)},
-		// xor, MSE < 1e-3 within 1000 epochs, seeds 1–10: momentum 8/10
-		// (322–613 epochs), nesterov 7/10 (326–683); the others stay in the
-		// 0.125 local minimum.
-		{"momentum", "xor", 1000, 10, 6, below(1e-3)},
-		{"nesterov", "xor", 1000, 10, 5, below(1e-3)},
-		// seed3 (the tutorial's perceptron), MSE < 1e-3, seeds 1–10: quickprop
-		// 10–13 epochs, momentum 27–55, nesterov 32–71.
-		{"quickprop", "seed3", 50, 10, 10, below(1e-3)},
-		{"momentum", "seed3", 300, 10, 10, below(1e-3)},
-		{"nesterov", "seed3", 300, 10, 10, below(1e-3)},
-		// linsep-128x8, every sample classified: quickprop 16–44 epochs on
-		// seeds 1–10.
-		{"quickprop", "linsep-128x8", 300, 10, 10, classifiedOn(LinSep(128, 8, 1))},
-	}
-	for _, test := range tests {
-		t.Run(fmt.Sprintf("optimizer=%s/problem=%s/budget=%d", test.method, test.problem, test.budget), func(t *testing.T) {
-			p, err := LookupProblem(test.problem)
-			require.NoError(t, err)
-			var hits []int
-			solved := 0
-			for seed := uint64(1); seed <= uint64(test.seeds); seed++ {
-				losses, x, steps := blRun(t, test.method, nil, p, seed, test.budget, test.stop)
-				if test.stop(x, losses[len(losses)-1]) {
-					solved++
-					hits = append(hits, steps)
-				} else {
-					hits = append(hits, -1)
-				}
-			}
-			t.Logf("epochs to solve per seed (-1: not within %d): %v", test.budget, hits)
-			assert.GreaterOrEqual(t, solved, test.minSolved, "solved %d of %d", solved, test.seeds)
-		})
-	}
-}
-
 // celsiusTFExact is the least-squares line of the course data by Cramer's
 // rule on the normal equations [Σc² Σc; Σc N](w, b) = (Σcf, Σf), summed by
 // hand: N = 7, Σc = 33, Σc² = 3917, Σf = 283, Σcf = 8097.
@@ -477,11 +238,8 @@ func TestCelsiusTFOptimum(t *testing.T) {
 	p := CelsiusTF()
 	assert.Equal(t, []float64{-40, -10, 0, 8, 15, 22, 38}, p.Data.X)
 	assert.Equal(t, []float64{-40, 14, 32, 46, 59, 72, 100}, p.Data.Y)
-	names := make([]string, 0)
-	for _, q := range Problems() {
-		names = append(names, q.Name)
-	}
-	assert.Equal(t, "celsius-tf", names[len(names)-1], "celsius-tf comes after the existing problems")
+	// Its place in the catalogue (after the older problems) is checked in
+	// optim/catalog (TestProblemOrder).
 	assert.Equal(t, Celsius().Net, p.Net)
 
 	// The sums behind celsiusTFExact.

@@ -3,37 +3,29 @@ package optim_test
 import (
 	"io"
 	"math/rand/v2"
-	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/optimize"
-
 	"github.com/optbench/optbench/optim"
+	_ "github.com/optbench/optbench/optim/catalog" // the built-ins
+	"github.com/optbench/optbench/optim/optimtest"
 )
 
-// benchSettings returns the problem's per-problem defaults (Problem.Defaults,
-// "method.setting=value") that apply to method m.
-func benchSettings(tb testing.TB, p *optim.Problem, m optim.Method) map[string]float64 {
-	tb.Helper()
-	s := map[string]float64{}
-	for _, d := range p.Defaults {
-		key, val, ok := strings.Cut(d, "=")
-		method, name, ok2 := strings.Cut(key, ".")
-		if !ok || !ok2 {
-			tb.Fatalf("problem %s: malformed default %q, want method.setting=value", p.Name, d)
-		}
-		if method != m.Name {
+// builtinProblems returns the registered problems that are not families
+// (the built-ins, registered by optim/catalog, and the shipped data sets).
+func builtinProblems(tb testing.TB) []*optim.Problem {
+	var ps []*optim.Problem
+	for _, d := range optim.ProblemDefs() {
+		if d.Prefix != "" {
 			continue
 		}
-		v, err := strconv.ParseFloat(val, 64)
+		p, err := optim.LookupProblem(d.Name)
 		if err != nil {
-			tb.Fatalf("problem %s: default %q: %v", p.Name, d, err)
+			tb.Fatal(err)
 		}
-		s[name] = v
+		ps = append(ps, p)
 	}
-	return s
+	return ps
 }
 
 // benchSetup returns an optimizer of method m initialized on a counting
@@ -42,7 +34,7 @@ func benchSettings(tb testing.TB, p *optim.Problem, m optim.Method) map[string]f
 // is an io.Closer is closed when the test or benchmark ends.
 func benchSetup(tb testing.TB, p *optim.Problem, m optim.Method) (optim.Optimizer, *optim.Counter, []float64) {
 	tb.Helper()
-	opt, err := m.New(benchSettings(tb, p, m))
+	opt, err := m.New(m.SettingsFor(p))
 	if err != nil {
 		tb.Fatalf("%s on %s: %v", m.Name, p.Name, err)
 	}
@@ -60,117 +52,10 @@ func benchSetup(tb testing.TB, p *optim.Problem, m optim.Method) (optim.Optimize
 	return opt, c, x
 }
 
-// stepRestart is the number of Steps after which BenchmarkStep and
-// BenchmarkStep32 start their run again from the same initial parameters.
-const stepRestart = 100
-
-// stepRun is a run of one optimizer on one problem that a benchmark keeps
-// in progress: next makes one Step, after restarting the run (Init at the
-// initial parameters) every `every` Steps and whenever the optimizer
-// has ended on its own (a gonum method whose Status is no longer
-// NotTerminated). It counts the evaluations of Steps and of Inits apart.
-// The Inits of gonum's methods (io.Closers), which start a goroutine and
-// allocate its channels, run with the benchmark's timer stopped, so that
-// ns/op and allocs/op are their Steps'; the other optimizers' Inits
-// allocate nothing after the first and are timed (one evaluation, or a GA's
-// initial population, per stepRestart Steps: about 1%), because stopping
-// the timer costs a runtime.ReadMemStats (35–65 µs) each time.
-type stepRun[T optim.Float] struct {
-	b       *testing.B
-	untimed bool // Inits run with the timer stopped
-	// statuser is opt when it reports its own end (gonum's methods), found
-	// once: an interface assertion per Step would be timed.
-	statuser optimize.Statuser
-	opt      optim.OptimizerOf[T]
-	every    int // restart every so many Steps: stepRestart unless set
-	c        *optim.CounterOf[T]
-	rnd      *rand.Rand
-	x0, x    []T
-	steps    int
-	inits    int // number of Inits
-	initEvs  int // loss evaluations made by Inits
-}
-
-func (r *stepRun[T]) restart() {
-	if r.untimed {
-		r.b.StopTimer()
-		defer r.b.StartTimer()
-	}
-	copy(r.x, r.x0)
-	before := r.c.LossEvals
-	if _, err := r.opt.Init(r.c, r.x, r.rnd); err != nil {
-		r.b.Fatalf("Init: %v", err)
-	}
-	r.initEvs += r.c.LossEvals - before
-	r.inits++
-	r.steps = 0
-}
-
-func (r *stepRun[T]) next() {
-	ended := false
-	if r.statuser != nil {
-		status, _ := r.statuser.Status()
-		ended = status != optimize.NotTerminated
-	}
-	if r.steps == r.every || ended {
-		r.restart()
-	}
-	if _, err := r.opt.Step(r.x); err != nil {
-		r.b.Fatalf("Step: %v", err)
-	}
-	r.steps++
-}
-
-// report adds the evaluations per Step (Inits' left out), the time per
-// timed evaluation (Inits' included when they are timed) and the mean
-// number of Steps per run (below stepRestart for gonum methods that end
-// early: their ns/op is then that of short runs).
-func (r *stepRun[T]) report(b *testing.B) {
-	evals := r.c.LossEvals - r.initEvs
-	timed := evals
-	if !r.untimed {
-		timed += r.initEvs
-	}
-	if evals > 0 {
-		b.ReportMetric(float64(evals)/float64(b.N), "evals/op")
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(timed), "ns/eval")
-	}
-	b.ReportMetric(float64(b.N)/float64(r.inits+1), "steps/run")
-}
-
-// newStepRun returns a started stepRun of opt on obj from the parameters x0.
-func newStepRun[T optim.Float](b *testing.B, opt optim.OptimizerOf[T], obj optim.ObjectiveOf[T], x0 []T) *stepRun[T] {
-	r := &stepRun[T]{
-		b: b, opt: opt, every: stepRestart, c: &optim.CounterOf[T]{Objective: obj},
-		rnd: rand.New(rand.NewPCG(1, 3)), x0: x0, x: slices.Clone(x0),
-	}
-	r.statuser, _ = opt.(optimize.Statuser)
-	if cl, ok := opt.(io.Closer); ok {
-		r.untimed = true
-		b.Cleanup(func() { cl.Close() })
-	}
-	r.restart()
-	// Count from here: the first Init is not timed (b.Loop starts the timer).
-	r.c.LossEvals, r.c.GradEvals, r.initEvs, r.inits = 0, 0, 0, 0
-	return r
-}
-
-// newProblemRun returns a started float64 stepRun of method m, with p's
-// per-problem settings, on p's (plain) objective from parameters drawn
-// from a fixed seed.
-func newProblemRun(b *testing.B, p *optim.Problem, m optim.Method) *stepRun[float64] {
-	opt, err := m.New(benchSettings(b, p, m))
-	if err != nil {
-		b.Fatal(err)
-	}
-	x0 := make([]float64, p.Dim())
-	p.InitParams(x0, rand.New(rand.NewPCG(1, 2)))
-	return newStepRun(b, opt, optim.ObjectiveOf[float64](p.Objective()), x0)
-}
-
 // BenchmarkStep measures one iteration (a full-batch epoch, a GA
 // generation, a major iteration of a gonum method) of a run in progress,
-// for every built-in problem and optimizer. The run starts again from the
+// for every built-in problem and optimizer, through optimtest.BenchmarkStep
+// exactly as a user's optimizer is measured. The run starts again from the
 // same initial parameters every stepRestart = 100 Steps, and as soon as a
 // gonum method has ended on its own, so that ns/op is the cost of the
 // iterations that runs make. Left alone for b.N (millions of) iterations a
@@ -184,23 +69,12 @@ func newProblemRun(b *testing.B, p *optim.Problem, m optim.Method) *stepRun[floa
 // 100 for gonum methods that end early, whose ns/op is then that of their
 // whole short runs, final failing line search included).
 func BenchmarkStep(b *testing.B) {
-	for _, p := range optim.Problems() {
-		for _, m := range optim.Methods() {
-			b.Run("problem="+p.Name+"/optimizer="+m.Name, func(b *testing.B) {
-				r := newProblemRun(b, p, m)
-				b.ReportAllocs()
-				for b.Loop() {
-					r.next()
-				}
-				r.report(b)
-			})
-		}
-	}
+	optimtest.BenchmarkStep(b, optim.Methods(), builtinProblems(b))
 }
 
 // BenchmarkGrad measures the objective's loss and backpropagated gradient.
 func BenchmarkGrad(b *testing.B) {
-	for _, p := range optim.Problems() {
+	for _, p := range builtinProblems(b) {
 		b.Run("problem="+p.Name, func(b *testing.B) {
 			obj := p.Objective()
 			x := make([]float64, p.Dim())
@@ -217,7 +91,7 @@ func BenchmarkGrad(b *testing.B) {
 
 // BenchmarkLoss measures the objective's loss alone (forward passes only).
 func BenchmarkLoss(b *testing.B) {
-	for _, p := range optim.Problems() {
+	for _, p := range builtinProblems(b) {
 		b.Run("problem="+p.Name, func(b *testing.B) {
 			obj := p.Objective()
 			x := make([]float64, p.Dim())
@@ -234,7 +108,7 @@ func BenchmarkLoss(b *testing.B) {
 // TestStepAllocs checks that Step allocates nothing, for every built-in
 // problem and optimizer, gonum's methods included (see Gonum).
 func TestStepAllocs(t *testing.T) {
-	for _, p := range optim.Problems() {
+	for _, p := range builtinProblems(t) {
 		for _, m := range optim.Methods() {
 			t.Run("problem="+p.Name+"/optimizer="+m.Name, func(t *testing.T) {
 				opt, _, x := benchSetup(t, p, m)
@@ -281,13 +155,7 @@ func BenchmarkTrainEpoch(b *testing.B) {
 			}
 			for _, restartEvery := range trainRestarts {
 				b.Run("problem="+p.Name+"/optimizer="+m.Name+"/restart="+strconv.Itoa(restartEvery), func(b *testing.B) {
-					r := newProblemRun(b, p, m)
-					r.every = restartEvery
-					b.ReportAllocs()
-					for b.Loop() {
-						r.next()
-					}
-					r.report(b)
+					optimtest.StepOf[float64](b, m, p, restartEvery)
 				})
 			}
 		}
@@ -298,28 +166,5 @@ func BenchmarkTrainEpoch(b *testing.B) {
 // optimizers that run in it, on the problems of the precision charts and
 // xor: compare with BenchmarkStep's float64 figures.
 func BenchmarkStep32(b *testing.B) {
-	for _, name := range []string{"seed3", "celsius", "xor"} {
-		p, err := optim.LookupProblem(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, m := range optim.Methods() {
-			opt, err := optim.NewOptimizer[float32](m, benchSettings(b, p, m))
-			if err != nil {
-				continue // float64 only (gonum)
-			}
-			b.Run("problem="+p.Name+"/optimizer="+m.Name, func(b *testing.B) {
-				x64 := make([]float64, p.Dim())
-				p.InitParams(x64, rand.New(rand.NewPCG(1, 2)))
-				x0 := make([]float32, len(x64))
-				optim.ParamsTo(x0, x64)
-				r := newStepRun(b, opt, optim.ProblemObjective[float32](p, optim.Plain), x0)
-				b.ReportAllocs()
-				for b.Loop() {
-					r.next()
-				}
-				r.report(b)
-			})
-		}
-	}
+	optimtest.BenchmarkStep32(b, optim.Methods(), optimtest.Problems("seed3", "celsius", "xor"))
 }

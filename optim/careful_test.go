@@ -523,7 +523,7 @@ func TestCarefulGradFiniteDifferences(t *testing.T) {
 			})
 		}
 	}
-	for _, p := range Problems() {
+	for _, p := range testProblems() {
 		if p.Dim() > 100 && testing.Short() {
 			continue
 		}
@@ -560,7 +560,7 @@ func TestCarefulMatchesPlain(t *testing.T) {
 		rel, _ := gradMismatch(g, gc)
 		assert.LessOrEqual(t, rel, 4e-15, "net %v: gradient", net)
 	}
-	for _, p := range Problems() {
+	for _, p := range testProblems() {
 		x := make([]float64, p.Dim())
 		p.InitParams(x, rand.New(rand.NewPCG(3, 0)))
 		g, gc := make([]float64, len(x)), make([]float64, len(x))

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/optbench/optbench/optim"
+	_ "github.com/optbench/optbench/optim/catalog" // the built-in optimizers and problems, for LookupMethod and LookupProblem
 )
 
 // The tutorial's perceptron: full-batch gradient descent with learning rate

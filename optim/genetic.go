@@ -5,6 +5,18 @@ import (
 	"math/rand/v2"
 )
 
+// The defaults of GAOf's settings, used for zero fields.
+const (
+	DefaultGAPopulation    = 50
+	DefaultGAElite         = 2
+	DefaultGATournament    = 3
+	DefaultGACrossoverRate = 0.9
+	DefaultGAAlpha         = 0.5
+	DefaultGAMutationRate  = 0.1
+	DefaultGAMutationSigma = 0.1
+	DefaultGAInitRange     = 1 // the tutorial's [-1, 1]
+)
+
 // GA is a real-coded genetic algorithm over the flat parameter vector. Each
 // generation keeps the Elite best individuals unchanged (they are not
 // re-evaluated), then fills the rest of the population with children of
@@ -21,28 +33,28 @@ import (
 // the others are drawn uniformly from [-InitRange, InitRange] per gene.
 // The zero value is usable: every zero setting means its default.
 type GAOf[T Float] struct {
-	// Population is the number of individuals (≥ 2). If 0, 50 is used.
+	// Population is the number of individuals (≥ 2). If 0, DefaultGAPopulation is used.
 	Population int
 	// Elite is the number of best individuals copied unchanged into the next
-	// generation (1 ≤ Elite < Population). If 0, 2 is used.
+	// generation (1 ≤ Elite < Population). If 0, DefaultGAElite is used.
 	Elite int
 	// Tournament is the tournament size (≥ 1; aspirants are drawn with
-	// replacement, as in DEAP's selTournament). If 0, 3 is used.
+	// replacement, as in DEAP's selTournament). If 0, DefaultGATournament is used.
 	Tournament int
 	// CrossoverRate is the probability that a pair of parents is recombined,
-	// in [0, 1]. If 0, 0.9 is used; a negative value means no crossover.
+	// in [0, 1]. If 0, DefaultGACrossoverRate is used; a negative value means no crossover.
 	CrossoverRate float64
-	// Alpha is BLX-α's extension of the parents' interval (≥ 0). If 0, 0.5
-	// is used; a negative value means α = 0 (arithmetic crossover).
+	// Alpha is BLX-α's extension of the parents' interval (≥ 0). If 0,
+	// DefaultGAAlpha is used; a negative value means α = 0 (arithmetic crossover).
 	Alpha float64
 	// MutationRate is the probability that each gene mutates, in [0, 1].
-	// If 0, 0.1 is used; a negative value means no mutation.
+	// If 0, DefaultGAMutationRate is used; a negative value means no mutation.
 	MutationRate float64
 	// MutationSigma is the standard deviation of the Gaussian mutation
-	// (> 0). If 0, 0.1 is used.
+	// (> 0). If 0, DefaultGAMutationSigma is used.
 	MutationSigma float64
 	// InitRange is the half-width of the uniform initial population (> 0).
-	// If 0, 1 is used (the tutorial's [-1, 1]).
+	// If 0, DefaultGAInitRange is used.
 	InitRange float64
 
 	obj                         ObjectiveOf[T]
@@ -64,6 +76,10 @@ var (
 	_ OptimizerOf[float32] = (*GAOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (ga *GAOf[T]) Check() error { return ga.resolve() }
+
 func (ga *GAOf[T]) resolve() error {
 	defInt := func(v, d int) int {
 		if v == 0 {
@@ -80,19 +96,19 @@ func (ga *GAOf[T]) resolve() error {
 		}
 		return v
 	}
-	ga.n = defInt(ga.Population, 50)
-	ga.elites = defInt(ga.Elite, 2)
-	ga.tour = defInt(ga.Tournament, 3)
-	ga.cx = defF(ga.CrossoverRate, 0.9, 0)
-	ga.alpha = defF(ga.Alpha, 0.5, 0)
-	ga.mut = defF(ga.MutationRate, 0.1, 0)
+	ga.n = defInt(ga.Population, DefaultGAPopulation)
+	ga.elites = defInt(ga.Elite, DefaultGAElite)
+	ga.tour = defInt(ga.Tournament, DefaultGATournament)
+	ga.cx = defF(ga.CrossoverRate, DefaultGACrossoverRate, 0)
+	ga.alpha = defF(ga.Alpha, DefaultGAAlpha, 0)
+	ga.mut = defF(ga.MutationRate, DefaultGAMutationRate, 0)
 	ga.sigma = ga.MutationSigma
 	if ga.sigma == 0 {
-		ga.sigma = 0.1
+		ga.sigma = DefaultGAMutationSigma
 	}
 	ga.init = ga.InitRange
 	if ga.init == 0 {
-		ga.init = 1
+		ga.init = DefaultGAInitRange
 	}
 	switch {
 	case ga.n < 2 || ga.n > 1<<20:

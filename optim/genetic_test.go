@@ -44,8 +44,7 @@ func TestGABestNeverWorse(t *testing.T) {
 	for _, name := range []string{"seed3", "celsius", "xor", "parity4"} {
 		for _, seed := range []uint64{1, 2, 3, 4} {
 			t.Run(fmt.Sprintf("problem=%s/seed=%d", name, seed), func(t *testing.T) {
-				p, err := LookupProblem(name)
-				require.NoError(t, err)
+				p := testProblem(t, name)
 				obj, check := p.Objective(), p.Objective()
 				x := make([]float64, p.Dim())
 				p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))

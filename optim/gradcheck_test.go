@@ -135,7 +135,7 @@ func gradCheckNets() []Network {
 var gradCheckSeeds = []uint64{1, 2, 3, 42}
 
 func TestGradBuiltinProblems(t *testing.T) {
-	for _, p := range Problems() {
+	for _, p := range testProblems() {
 		for _, seed := range gradCheckSeeds {
 			t.Run(fmt.Sprintf("problem=%s/seed=%d", p.Name, seed), func(t *testing.T) {
 				if testing.Short() && p.Dim() > 100 && seed != gradCheckSeeds[0] {

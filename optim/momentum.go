@@ -5,6 +5,10 @@ import (
 	"math/rand/v2"
 )
 
+// DefaultMomentum is NesterovOf's momentum when its Momentum is 0, and the
+// heavy-ball momentum of the "momentum" optimizer.
+const DefaultMomentum = 0.9
+
 // Nesterov is full-batch gradient descent with Nesterov's accelerated
 // momentum in the formulation of Sutskever et al. (2013, eqs. 3–4):
 //
@@ -30,11 +34,10 @@ import (
 //	Bengio, Y., Boulanger-Lewandowski, N., Pascanu, R.: Advances in optimizing
 //	recurrent networks. ICASSP 2013.
 type NesterovOf[T Float] struct {
-	// LearningRate is the step size η. If LearningRate is 0, 1 is used (as
-	// for Backprop; problems where that diverges carry a per-problem
-	// default, see Problem.Defaults).
+	// LearningRate is the step size η. If LearningRate is 0,
+	// DefaultLearningRate is used.
 	LearningRate float64
-	// Momentum is μ in (0, 1). If Momentum is 0, 0.9 is used.
+	// Momentum is μ in (0, 1). If Momentum is 0, DefaultMomentum is used.
 	Momentum float64
 
 	firstOrder[T]
@@ -50,13 +53,20 @@ var (
 	_ OptimizerOf[float32] = (*NesterovOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (n *NesterovOf[T]) Check() error {
+	_, _, err := n.settings()
+	return err
+}
+
 func (n *NesterovOf[T]) settings() (lr, mu float64, err error) {
 	lr, mu = n.LearningRate, n.Momentum
 	if lr == 0 {
-		lr = 1
+		lr = DefaultLearningRate
 	}
 	if mu == 0 {
-		mu = 0.9
+		mu = DefaultMomentum
 	}
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return 0, 0, &SettingError{"nesterov.lr", n.LearningRate, "a finite number > 0"}

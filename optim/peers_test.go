@@ -30,6 +30,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/optbench/optbench/optim"
+	_ "github.com/optbench/optbench/optim/catalog" // the built-in optimizers and problems, looked up by the records' names
 )
 
 // peerRecord is a reference trajectory recorded by one of the programs in

@@ -1,16 +1,24 @@
 package optim
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"sort"
-	"strconv"
-	"strings"
 )
 
-// Problem is a named benchmark task: a network shape and the data it learns.
+// Problem is a named benchmark task: a network shape, the data it learns,
+// how its parameters start, its known optimum and the targets that apply.
+// A problem is plain data: build one (by hand, or from a CSV file with
+// package optim/dataset) and register it with RegisterProblem to run it
+// through the runner, the report and the command line.
+//
+// The targets of a problem are the loss levels 1e-1 … 1e-12 (every
+// problem), the parameter tolerance 1e-7 from Optimum (when it is set) and
+// "classified" (when Classification is set).
 type Problem struct {
 	// Name is short, lower-case and stable: it keys results files.
 	Name string
@@ -26,42 +34,106 @@ type Problem struct {
 	// Optimum is the known minimizer of the loss, or nil when unknown. When
 	// set, the distance of the parameters from it (max-norm) is measured.
 	Optimum []float64
-	// Defaults are per-problem settings that replace the global defaults, in
-	// the command line's "optimizer.setting=value" form, e.g.
-	// "backprop.lr=0.001" where the global default diverges.
-	Defaults []string
+	// Init, if set, fills x (of length Dim) with a starting point drawn
+	// from rnd, its only source of randomness. If nil, every parameter is
+	// drawn uniformly from [-1, 1], as in the tutorial (see InitParams).
+	Init func(x []float64, rnd *rand.Rand)
+	// Defaults are per-problem settings, keyed by optimizer name, that
+	// replace that optimizer's defaults on this problem, e.g.
+	// {"backprop": {"lr": 0.001}} where the global default diverges.
+	Defaults map[string]Settings
+	// Source, when the data come from a file, says which (path and the
+	// SHA-256 of its contents), so that results can be traced to it.
+	Source *Source
 	// Query is an input the tutorial asks about after training (a "new
 	// situation"), with the answer it expects; nil when there is none.
 	Query, QueryAnswer []float64
 }
 
-// Objective returns a fresh loss for the problem. Objectives own workspaces,
-// so each run (and goroutine) needs its own.
-func (p *Problem) Objective() *MSE {
-	m, err := NewMSE(p.Net, p.Data)
-	if err != nil {
-		panic(fmt.Sprintf("optim: built-in problem %q is malformed: %v", p.Name, err))
+// Source is the file a problem's data were read from.
+type Source struct {
+	Path   string `json:"path"`   // as given on the command line or to the loader
+	SHA256 string `json:"sha256"` // hex SHA-256 of the file's bytes
+}
+
+// Validate reports whether the problem can be trained: a valid name and
+// network, data whose sizes match the network, finite values, and an
+// optimum of the right length.
+func (p *Problem) Validate() error {
+	if err := checkName("problem", p.Name, "+-_."); err != nil {
+		return err
 	}
-	return m
+	if err := p.Net.Validate(); err != nil {
+		return fmt.Errorf("optim: problem %s: %w", p.Name, err)
+	}
+	d := p.Data
+	if d.N < 1 || len(d.X) != d.N*p.Net.In || len(d.Y) != d.N*p.Net.Out() {
+		return fmt.Errorf("optim: problem %s: data have %d samples, %d inputs and %d targets; the network %s wants N×%d inputs and N×%d targets",
+			p.Name, d.N, len(d.X), len(d.Y), p.Net.Spec(), p.Net.In, p.Net.Out())
+	}
+	for _, v := range d.X {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("optim: problem %s: an input is %v; want finite inputs", p.Name, v)
+		}
+	}
+	for _, v := range d.Y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("optim: problem %s: a target is %v; want finite targets", p.Name, v)
+		}
+	}
+	if p.Optimum != nil && len(p.Optimum) != p.Dim() {
+		return fmt.Errorf("optim: problem %s: optimum has %d parameters, the network %d", p.Name, len(p.Optimum), p.Dim())
+	}
+	return nil
+}
+
+// Fingerprint returns a hex SHA-256 of everything about the problem that
+// decides its runs' numbers: the network, the data's bits, the optimum and
+// the starting-point rule (a custom Init is marked, not hashed; name a
+// problem anew when changing it). Results made with one fingerprint are
+// never resumed or merged with another's.
+func (p *Problem) Fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "net %s in %d\nN %d\n", p.Net.Spec(), p.Net.In, p.Data.N)
+	var b [8]byte
+	for _, s := range [][]float64{p.Data.X, p.Data.Y, p.Optimum} {
+		fmt.Fprintf(h, "len %d\n", len(s))
+		for _, v := range s {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+	}
+	fmt.Fprintf(h, "classification %v custom-init %v\n", p.Classification, p.Init != nil)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Objective returns a fresh float64 loss for the problem (see
+// ProblemObjective). Objectives own workspaces, so each run (and goroutine)
+// needs its own.
+func (p *Problem) Objective() *MSE {
+	return ProblemObjective[float64](p, Plain)
 }
 
 // ObjectiveEval returns a fresh loss for the problem that evaluates its
 // sigmoid units in the arithmetic e (see EvalMode); Objective is
 // ObjectiveEval(Plain).
 func (p *Problem) ObjectiveEval(e EvalMode) *MSE {
-	m := p.Objective()
-	m.SetEval(e)
-	return m
+	return ProblemObjective[float64](p, e)
 }
 
 // Dim returns the number of parameters of the problem's network.
 func (p *Problem) Dim() int { return p.Net.Dim() }
 
-// InitParams fills x with initial parameters drawn uniformly from [-1, 1]
-// (as in the tutorial) using rnd. It panics if len(x) != Dim.
+// InitParams fills x with the problem's starting point drawn from rnd:
+// Init's, or uniform in [-1, 1] (as in the tutorial). It panics if
+// len(x) != Dim.
 func (p *Problem) InitParams(x []float64, rnd *rand.Rand) {
 	if len(x) != p.Dim() {
 		panic(badDim)
+	}
+	if p.Init != nil {
+		p.Init(x, rnd)
+		return
 	}
 	for i := range x {
 		x[i] = 2*rnd.Float64() - 1
@@ -84,42 +156,7 @@ func (p *Problem) ParamError(x []float64) float64 {
 	return e
 }
 
-// Problems returns the built-in problems in a fixed order, freshly built.
-func Problems() []*Problem {
-	return []*Problem{Seed3(), Celsius(), XOR(), Parity4(), Spirals(), LinSep(128, 8, 1), CelsiusTF()}
-}
-
-// ProblemNames returns the names accepted by LookupProblem.
-func ProblemNames() []string {
-	var names []string
-	for _, p := range Problems() {
-		names = append(names, p.Name)
-	}
-	return append(names, "linsep-NxF")
-}
-
-// LookupProblem returns the built-in problem with the given name. Besides
-// the names of Problems it accepts "linsep-NxF" (e.g. "linsep-1000x20") for a
-// linearly separable problem with N samples and F features.
-func LookupProblem(name string) (*Problem, error) {
-	for _, p := range Problems() {
-		if p.Name == name {
-			return p, nil
-		}
-	}
-	if rest, ok := strings.CutPrefix(name, "linsep-"); ok {
-		ns, fs, ok := strings.Cut(rest, "x")
-		n, err1 := strconv.Atoi(ns)
-		f, err2 := strconv.Atoi(fs)
-		if ok && err1 == nil && err2 == nil && n >= 2 && f >= 1 && n <= 1<<24 && f <= (1<<24)/n {
-			return LinSep(n, f, 1), nil
-		}
-		return nil, fmt.Errorf("optim: bad problem %q: want linsep-NxF with N ≥ 2 samples, F ≥ 1 features, N·F ≤ 2^24", name)
-	}
-	names := ProblemNames()
-	sort.Strings(names)
-	return nil, fmt.Errorf("optim: unknown problem %q; known: %s", name, strings.Join(names, ", "))
-}
+// The built-in problems. Package optim/catalog registers them by name.
 
 // Seed3 returns the tutorial's perceptron: 3 inputs, one sigmoid output and
 // no bias (the constant third input acts as one); the output is the first
@@ -133,7 +170,7 @@ func Seed3() *Problem {
 			X: []float64{0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1},
 			Y: []float64{0, 1, 1, 0}},
 		Classification: true,
-		Defaults:       []string{"backprop.lr=2"},
+		Defaults:       map[string]Settings{"backprop": {"lr": 2}},
 		Query:          []float64{1, 0, 0},
 		QueryAnswer:    []float64{1},
 	}
@@ -175,8 +212,9 @@ func Celsius() *Problem {
 
 // celsiusDefaults are the per-problem defaults of Celsius and CelsiusTF,
 // explained on Celsius.
-func celsiusDefaults() []string {
-	return []string{"backprop.lr=0.001", "momentum.lr=0.001", "nesterov.lr=0.001", "quickprop.lr=0.001", "adam.lr=0.1"}
+func celsiusDefaults() map[string]Settings {
+	return map[string]Settings{"backprop": {"lr": 0.001}, "momentum": {"lr": 0.001}, "nesterov": {"lr": 0.001},
+		"quickprop": {"lr": 0.001}, "adam": {"lr": 0.1}}
 }
 
 // CelsiusTF returns Celsius with the data of the Keras course, which trains
@@ -284,7 +322,7 @@ func Spirals() *Problem {
 			{Out: 20, Act: Tanh, Bias: true}, {Out: 20, Act: Tanh, Bias: true}, {Out: 1, Act: Sigmoid, Bias: true}}},
 		Data:           Dataset{N: 194},
 		Classification: true,
-		Defaults:       []string{"backprop.lr=0.2"},
+		Defaults:       map[string]Settings{"backprop": {"lr": 0.2}},
 	}
 	for i := 0; i < 97; i++ {
 		phi := float64(i) * math.Pi / 16

@@ -5,6 +5,10 @@ import (
 	"math/rand/v2"
 )
 
+// DefaultMaxGrowth is QuickpropOf's maximum growth factor μ when its
+// MaxGrowth is 0 (Fahlman's value).
+const DefaultMaxGrowth = 1.75
+
 // Quickprop is Fahlman's (1988) quickprop on the full-batch gradient. Each
 // weight is treated as an independent parabola: from its slope g(t) =
 // ∂E/∂w now and g(t−1) at the previous weight, the secant step to the
@@ -45,12 +49,10 @@ import (
 //	networks. Technical report CMU-CS-88-162, Carnegie Mellon University, 1988.
 type QuickpropOf[T Float] struct {
 	// LearningRate is ε, the gradient-descent coefficient. If LearningRate
-	// is 0, 1 is used (as for Backprop: on this package's MSE, which has no
-	// ½ factor, ε = 1 is the usual gradient step; problems where it
-	// diverges carry a per-problem default, see Problem.Defaults).
+	// is 0, DefaultLearningRate is used.
 	LearningRate float64
 	// MaxGrowth is μ > 0, the largest ratio between consecutive quadratic
-	// steps. If MaxGrowth is 0, 1.75 is used (Fahlman's value).
+	// steps. If MaxGrowth is 0, DefaultMaxGrowth is used.
 	MaxGrowth float64
 
 	firstOrder[T]
@@ -66,13 +68,20 @@ var (
 	_ OptimizerOf[float32] = (*QuickpropOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (q *QuickpropOf[T]) Check() error {
+	_, _, err := q.settings()
+	return err
+}
+
 func (q *QuickpropOf[T]) settings() (eps, mu float64, err error) {
 	eps, mu = q.LearningRate, q.MaxGrowth
 	if eps == 0 {
-		eps = 1
+		eps = DefaultLearningRate
 	}
 	if mu == 0 {
-		mu = 1.75
+		mu = DefaultMaxGrowth
 	}
 	if !(eps > 0) || math.IsInf(eps, 0) {
 		return 0, 0, &SettingError{"quickprop.lr", q.LearningRate, "a finite number > 0"}

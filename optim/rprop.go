@@ -42,6 +42,17 @@ func (v RpropVariant) String() string {
 	return fmt.Sprintf("RpropVariant(%d)", int(v))
 }
 
+// The defaults of RpropOf's settings, used for zero fields (Riedmiller &
+// Braun 1993; Igel & Hüsken 2000; as torch.optim.Rprop except Δmin, which
+// PyTorch sets to 1e-6 too).
+const (
+	DefaultRpropEtaPlus  = 1.2  // step increase factor η+
+	DefaultRpropEtaMinus = 0.5  // step decrease factor η−
+	DefaultRpropDelta0   = 0.1  // initial step Δ0
+	DefaultRpropDeltaMax = 50   // largest step Δmax
+	DefaultRpropDeltaMin = 1e-6 // smallest step Δmin
+)
+
 // Rprop is resilient backpropagation: every parameter has its own step Δ,
 // which grows by EtaPlus while the gradient keeps its sign and shrinks by
 // EtaMinus when it flips; the parameter moves by Δ against the gradient's
@@ -58,16 +69,21 @@ func (v RpropVariant) String() string {
 type RpropOf[T Float] struct {
 	// Variant selects the algorithm; the zero value is iRprop−.
 	Variant RpropVariant
-	// EtaPlus is the step increase factor (> 1). If EtaPlus is 0, 1.2 is used.
+	// EtaPlus is the step increase factor (> 1). If EtaPlus is 0,
+	// DefaultRpropEtaPlus is used.
 	EtaPlus float64
-	// EtaMinus is the step decrease factor, in (0, 1). If EtaMinus is 0, 0.5 is used.
+	// EtaMinus is the step decrease factor, in (0, 1). If EtaMinus is 0,
+	// DefaultRpropEtaMinus is used.
 	EtaMinus float64
-	// Delta0 is every parameter's initial step. If Delta0 is 0, 0.1 is used.
+	// Delta0 is every parameter's initial step. If Delta0 is 0,
+	// DefaultRpropDelta0 is used.
 	Delta0 float64
-	// DeltaMax is the largest step. If DeltaMax is 0, 50 is used.
+	// DeltaMax is the largest step. If DeltaMax is 0, DefaultRpropDeltaMax
+	// is used.
 	DeltaMax float64
-	// DeltaMin is the smallest step. If DeltaMin is 0, 1e-6 is used; a
-	// negative DeltaMin means no lower bound (a step of 0 is allowed).
+	// DeltaMin is the smallest step. If DeltaMin is 0, DefaultRpropDeltaMin
+	// is used; a negative DeltaMin means no lower bound (a step of 0 is
+	// allowed).
 	DeltaMin float64
 
 	firstOrder[T]
@@ -84,6 +100,10 @@ var (
 	_ OptimizerOf[float32] = (*RpropOf[float32])(nil)
 )
 
+// Check reports whether the settings are valid (a *SettingError if not)
+// without evaluating anything; Init runs the same check.
+func (r *RpropOf[T]) Check() error { return r.resolve() }
+
 func (r *RpropOf[T]) resolve() error {
 	name := r.Variant.String()
 	if r.Variant < IRpropMinus || r.Variant > RpropMinus {
@@ -95,9 +115,9 @@ func (r *RpropOf[T]) resolve() error {
 		}
 		return v
 	}
-	ep, em := def(r.EtaPlus, 1.2), def(r.EtaMinus, 0.5)
-	d0 := def(r.Delta0, 0.1)
-	dmax, dmin := def(r.DeltaMax, 50), def(r.DeltaMin, 1e-6)
+	ep, em := def(r.EtaPlus, DefaultRpropEtaPlus), def(r.EtaMinus, DefaultRpropEtaMinus)
+	d0 := def(r.Delta0, DefaultRpropDelta0)
+	dmax, dmin := def(r.DeltaMax, DefaultRpropDeltaMax), def(r.DeltaMin, DefaultRpropDeltaMin)
 	if dmin < 0 {
 		dmin = 0
 	}

@@ -40,16 +40,12 @@ type writer struct {
 
 // load reads a results folder.
 func load(dir string) (*experiment, error) {
-	man, err := bench.ReadManifest(dir)
+	man, plan, err := bench.LoadPlan(dir)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	if !man.Complete {
 		return nil, fmt.Errorf("report: %s holds an unfinished experiment (%d runs planned); rerun `optbench run` with the same flags to finish it", dir, man.Runs)
-	}
-	plan, err := bench.NewPlan(man.Config)
-	if err != nil {
-		return nil, fmt.Errorf("report: manifest of %s: %w", dir, err)
 	}
 	recs, err := bench.LoadRuns(dir)
 	if err != nil {
@@ -61,7 +57,10 @@ func load(dir string) (*experiment, error) {
 	e := &experiment{dir: dir, manifest: man, plan: plan, methods: plan.Config.Optimizers,
 		groups: map[[2]string]*bench.Group{}, others: map[[2]string]*bench.Group{},
 		precision: optim.Float32, otherPrecision: optim.Float64}
-	groups := bench.Groups(recs)
+	groups, err := bench.Groups(plan, recs)
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", dir, err)
+	}
 	for _, g := range groups {
 		if g.Precision == optim.Float64 {
 			e.precision, e.otherPrecision = optim.Float64, optim.Float32
@@ -74,11 +73,8 @@ func load(dir string) (*experiment, error) {
 			e.others[[2]string{g.Problem, g.Optimizer}] = g
 		}
 	}
-	for _, name := range plan.Config.Problems {
-		p, err := optim.LookupProblem(name)
-		if err != nil {
-			return nil, fmt.Errorf("report: %w", err)
-		}
+	for _, p := range plan.Problems {
+		name := p.Name
 		for _, m := range e.methods {
 			if e.group(name, m) != nil {
 				e.problems = append(e.problems, p)
@@ -129,7 +125,7 @@ func (w *writer) markdown() []byte {
 	b.WriteString("## What was run\n\n")
 	cfg := e.plan.Config
 	fmt.Fprintf(&b, "- **Runs:** %d = %d problems × %d optimizers × %d seeds%s, each one run to its budget with its trajectory logged at checkpoints 1, 2, 5, 10, 20, 50, …\n",
-		len(e.plan.Tasks), len(cfg.Problems), len(cfg.Optimizers), cfg.Seeds, e.precisionRuns())
+		len(e.plan.Tasks), len(e.plan.Problems), len(cfg.Optimizers), cfg.Seeds, e.precisionRuns())
 	fmt.Fprintf(&b, "- **Arithmetic:** %s\n", e.arithmeticText())
 	fmt.Fprintf(&b, "- **Budget:** %s iterations%s%s.\n", budgetText(cfg.Budget, cfg.Budgets), evalBudgetText(cfg), keepGoingText(cfg))
 	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed, uniform in [-1, 1].\n")

@@ -51,15 +51,17 @@ func sweepDirs(dir string, opt Options) []string {
 	for _, f := range found {
 		out = append(out, filepath.Dir(f))
 	}
-	// The default optimizers in their usual order (backprop, the Rprop
-	// variants, the GA), then the others by folder name.
+	// The registered optimizers in registration order (the built-ins'
+	// is backprop, the Rprop variants, the GA, …), then the others by
+	// folder name.
+	names := optim.MethodNames()
 	rank := func(d string) int {
 		if m, err := bench.ReadSweepManifest(d); err == nil {
-			if i := slices.Index(bench.DefaultOptimizers, m.Optimizer); i >= 0 {
+			if i := slices.Index(names, m.Optimizer); i >= 0 {
 				return i
 			}
 		}
-		return len(bench.DefaultOptimizers)
+		return len(names)
 	}
 	slices.SortStableFunc(out, func(a, b string) int {
 		if ra, rb := rank(a), rank(b); ra != rb {

@@ -1,0 +1,245 @@
+// Package cli is optbench's command line, importable so that a program of
+// your own gives every subcommand (list, run, sweep, summarize, report,
+// merge) with your optimizers and problems beside the built-ins:
+//
+//	package main
+//
+//	import (
+//		"os"
+//
+//		"github.com/optbench/optbench/cli"
+//		"github.com/optbench/optbench/optim"
+//	)
+//
+//	func main() {
+//		if err := optim.RegisterMethod(signGD()); err != nil { // your optimizer
+//			panic(err)
+//		}
+//		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+//	}
+//
+// The built-in optimizers and problems are registered by package
+// optim/catalog, which cli imports. Usage:
+//
+//	optbench list
+//	optbench run (--default | --out DIR) [--data FILE.csv --net SPEC] [flags]
+//	optbench summarize DIR
+//	optbench merge --out DIR SHARD_DIR...
+//	optbench report [--svg] DIR
+//	optbench sweep (--default | --out DIR --problem P --optimizer O --grid GRID) [flags]
+//	optbench help [command]
+//
+// Run `optbench help run` for the flags of run and the default experiment.
+// The exit status is 0 on success, 1 on failure, 2 for a usage error (bad
+// flag, argument or input file) and 130 when interrupted; an interrupted
+// run resumes when the same command is run again. Help goes to standard
+// output, errors to standard error.
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	_ "github.com/optbench/optbench/optim/catalog" // the built-in optimizers and problems
+)
+
+// Main runs the command line args (without the program name), writing
+// results and help to stdout and errors to stderr, and returns the exit
+// status: 0 success, 1 failure, 2 usage error, 130 interrupted. SIGINT and
+// SIGTERM cancel the work in progress (a second signal kills the process).
+// It never calls os.Exit: a program's main does, with the status returned.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if err := run(args, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "optbench: %v\n", err)
+		return exitCode(err)
+	}
+	return 0
+}
+
+// exitCode maps an error returned by run to the process exit status.
+func exitCode(err error) int {
+	var uerr *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &uerr):
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	}
+	return 1
+}
+
+// usageError is a bad command line: an unknown command, flag or name, or a
+// value out of range. It is reported before any work is done.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// run executes the command line args (without the program name). SIGINT and
+// SIGTERM cancel the work in progress: finished runs stay on disk and
+// rerunning the same command resumes. A second signal kills the process.
+func run(args []string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // restore the default handlers: a second ^C kills
+	}()
+	return dispatch(ctx, args, stdout, stderr)
+}
+
+// command is a subcommand of optbench.
+type command struct {
+	name, summary string
+	// setup returns the command's flags, whose help goes to w, and its
+	// body, which reads them once they are parsed.
+	setup func(w io.Writer) (*flag.FlagSet, runFunc)
+}
+
+// runFunc executes a command with its flags parsed and its positional
+// arguments in args.
+type runFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+var commands []*command
+
+func init() {
+	commands = []*command{
+		{"list", "list the problems, optimizers (with their settings) and targets", listSetup},
+		{"run", "run an experiment into a results folder (resumable, shardable)", runSetup},
+		{"summarize", "recompute a results folder's summaries and print its headline table", summarizeSetup},
+		{"merge", "combine the folders of a sharded run into one", mergeSetup},
+		{"report", "draw the charts and REPORT.md of a results folder", reportSetup},
+		{"sweep", "run one optimizer over a grid of its settings × seeds (heat maps, tuneability)", sweepSetup},
+	}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return usagef("no command given")
+	}
+	name, args := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 0 {
+			usage(stdout)
+			return nil
+		}
+		c := lookupCommand(args[0])
+		if c == nil || len(args) > 1 {
+			return usagef("help: unknown command %q; commands: %s", args[0], commandNames())
+		}
+		fs, _ := c.setup(stdout)
+		fs.Usage()
+		return nil
+	}
+	c := lookupCommand(name)
+	if c == nil {
+		return usagef("unknown command %q; commands: %s (see 'optbench help')", name, commandNames())
+	}
+	fs, body := c.setup(stderr)
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout) // asked for: help is output, not an error
+		fs.Usage()
+		return nil
+	}
+	if err != nil {
+		return usagef("%s: %v (see 'optbench %[1]s -h')", name, err)
+	}
+	return body(ctx, pos, stdout, stderr)
+}
+
+func commandNames() string {
+	var s string
+	for i, c := range commands {
+		if i > 0 {
+			s += ", "
+		}
+		s += c.name
+	}
+	return s
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `optbench benchmarks optimizers (backprop, the Rprop variants, a genetic
+algorithm) on small neural-network problems.
+
+usage: optbench <command> [arguments]
+
+commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s  %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `  help        show this help, or a command's: optbench help run
+
+Run 'optbench <command> -h' for a command's flags. Exit status: 0 success,
+1 failure, 2 usage error, 130 interrupted (rerun the same command to resume).
+`)
+}
+
+// parseArgs parses args with fs, allowing flags after positional arguments
+// ("optbench report DIR --svg"); "--" ends the flags. The flag package's own
+// messages are dropped: the error is returned (flag.ErrHelp for -h).
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, err error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// newFlagSet returns a flag set that reports errors (ContinueOnError) and
+// whose Usage prints its help, head followed by the flags, to its output,
+// initially w.
+func newFlagSet(name, head string, w io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(w)
+	fs.Usage = func() {
+		out := fs.Output()
+		var b bytes.Buffer
+		fs.SetOutput(&b)
+		fs.PrintDefaults()
+		fs.SetOutput(out)
+		fmt.Fprint(out, head)
+		if b.Len() > 0 {
+			fmt.Fprintf(out, "\nflags:\n%s", b.Bytes())
+		}
+	}
+	return fs
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/optbench/optbench/bench"
+	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/report"
+)
+
+func summarizeSetup(w io.Writer) (*flag.FlagSet, runFunc) {
+	fs := newFlagSet("summarize", `usage: optbench summarize DIR
+
+Recompute summary.csv, targets.csv, compare.csv and results.bench in the
+results folder DIR from its runs.csv and trace.csv (and the configuration in
+its manifest.json), and print the headline table: per problem and optimizer,
+the success at the problem's hardest target that any run reached.
+
+`+headlineLegend, w)
+	return fs, func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		if len(args) != 1 {
+			return usagef("summarize: want one results folder, got %d arguments", len(args))
+		}
+		return summarize(args[0], stdout, stderr)
+	}
+}
+
+func summarize(dir string, stdout, stderr io.Writer) error {
+	man, plan, err := bench.LoadPlan(dir)
+	if err != nil {
+		return err
+	}
+	recs, err := bench.LoadRuns(dir)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("%s has no finished runs", dir)
+	}
+	canonicalOrder(plan, recs)
+	if !man.Complete || len(recs) < man.Runs {
+		fmt.Fprintf(stderr, "optbench: warning: %s is incomplete (%d of %d runs); the summaries cover the finished runs only\n",
+			dir, len(recs), man.Runs)
+	}
+	if err := bench.WriteSummaries(dir, plan, recs); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "summaries of %d runs in %s: %s\n\n", len(recs), dir,
+		strings.Join([]string{bench.SummaryFile, bench.TargetsFile, bench.CompareFile, bench.BenchFile}, ", "))
+	return headline(stdout, plan, recs)
+}
+
+// canonicalOrder sorts recs in the experiment's canonical order (problem,
+// optimizer, seed as planned), which a resumed or interrupted run's files
+// need not follow; runs outside the plan go last in their order.
+func canonicalOrder(plan *bench.Plan, recs []*bench.Record) {
+	type key struct {
+		p, o, prec string
+		s          uint64
+	}
+	idx := make(map[key]int, len(plan.Tasks))
+	for _, t := range plan.Tasks {
+		idx[key{t.Problem.Name, t.Method.Name, precisionOr64(t.Precision), t.Seed}] = t.Index
+	}
+	pos := func(r *bench.Record) int {
+		if i, ok := idx[key{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Seed}]; ok {
+			return i
+		}
+		return len(plan.Tasks)
+	}
+	slices.SortStableFunc(recs, func(a, b *bench.Record) int { return pos(a) - pos(b) })
+}
+
+func mergeSetup(w io.Writer) (*flag.FlagSet, runFunc) {
+	fs := newFlagSet("merge", `usage: optbench merge --out DIR SHARD_DIR...
+
+Combine the results folders of a sharded run ('optbench run --shard i/n',
+one folder per shard, each complete) into DIR, which then holds what an
+unsharded run would have written (timing columns aside), and print the
+headline table.
+`, w)
+	out := fs.String("out", "", "merged results `folder` (required)")
+	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
+		if *out == "" {
+			return usagef("merge: --out: want the merged results folder")
+		}
+		if len(args) == 0 {
+			return usagef("merge: want the shard folders after --out DIR")
+		}
+		if err := bench.Merge(*out, args); err != nil {
+			return err
+		}
+		_, plan, err := bench.LoadPlan(*out)
+		if err != nil {
+			return err
+		}
+		recs, err := bench.LoadRuns(*out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "merged %d shards into %s (charts: optbench report %[2]s)\n\n", len(args), *out)
+		return headline(stdout, plan, recs)
+	}
+}
+
+func reportSetup(w io.Writer) (*flag.FlagSet, runFunc) {
+	fs := newFlagSet("report", `usage: optbench report [--svg] DIR
+
+Draw the charts (PNG) of the results folder DIR into DIR and write
+DIR/REPORT.md, printing each file written.
+`, w)
+	svg := fs.Bool("svg", false, "also save every chart as SVG")
+	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
+		if len(args) != 1 {
+			return usagef("report: want one results folder, got %d arguments", len(args))
+		}
+		return report.Write(args[0], stdout, report.Options{SVG: *svg})
+	}
+}
+
+// precisionOr64 returns p, or "float64" when p is empty (runs written
+// before precisions existed).
+func precisionOr64(p string) string {
+	if p == "" {
+		return optim.Float64
+	}
+	return p
+}
