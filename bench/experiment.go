@@ -2,11 +2,13 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -184,8 +186,15 @@ func prepare(dir string, man *Manifest, force bool) ([]*Record, error) {
 		return nil, fresh(dir)
 	case old.ConfigHash != man.ConfigHash || old.Shard != man.Shard || old.Shards != man.Shards:
 		if !force {
-			return nil, fmt.Errorf("%w: %s was made with config %.12s (shard %d/%d), this is %.12s (shard %d/%d); use --force to overwrite, or another --out",
-				ErrConfigMismatch, dir, old.ConfigHash, old.Shard, old.Shards, man.ConfigHash, man.Shard, man.Shards)
+			what := DiffConfig(old.Config, man.Config)
+			if old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1) {
+				what = append(what, fmt.Sprintf("shard %d/%d → %d/%d", old.Shard, max(old.Shards, 1), man.Shard, max(man.Shards, 1)))
+			}
+			if len(what) == 0 {
+				what = []string{fmt.Sprintf("config hash %.12s → %.12s (written by another version of optbench)", old.ConfigHash, man.ConfigHash)}
+			}
+			return nil, fmt.Errorf("%w: %s was made with another configuration: %s; use --force to overwrite, or another --out",
+				ErrConfigMismatch, dir, strings.Join(what, "; "))
 		}
 		return nil, fresh(dir)
 	}
@@ -218,4 +227,39 @@ func fresh(dir string) error {
 		}
 	}
 	return writeRecords(dir, nil)
+}
+
+// DiffConfig lists what differs between two configurations, field by field
+// as the manifest spells them ("seeds 5 → 10"), with a sentence for each
+// problem whose data or network changed. Both are compared with defaults
+// filled in.
+func DiffConfig(old, cur Config) []string {
+	a, b := old.withDefaults(), cur.withDefaults()
+	var out []string
+	for name, fp := range a.Fingerprints {
+		if nfp, ok := b.Fingerprints[name]; ok && nfp != fp {
+			out = append(out, fmt.Sprintf("the data or network of problem %s changed (fingerprint %.12s → %.12s)", name, fp, nfp))
+		}
+	}
+	a.Fingerprints, b.Fingerprints = nil, nil
+	var ma, mb map[string]any
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	keys := map[string]bool{}
+	for k := range ma {
+		keys[k] = true
+	}
+	for k := range mb {
+		keys[k] = true
+	}
+	for _, k := range sortedKeys(keys) {
+		va, _ := json.Marshal(ma[k])
+		vb, _ := json.Marshal(mb[k])
+		if string(va) != string(vb) {
+			out = append(out, fmt.Sprintf("%s %s → %s", k, va, vb))
+		}
+	}
+	return out
 }

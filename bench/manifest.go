@@ -106,6 +106,12 @@ func LoadPlan(dir string) (*Manifest, *Plan, error) {
 				"(a main that registers it with optim.Register%s and calls cli.Main), see README, \"Benchmark your own optimizer\": %w",
 				dir, unk.Kind, unk.Name, doc, map[string]string{"optimizer": "Method", "problem": "Problem"}[unk.Kind], err)
 		}
+		for _, p := range man.Problems {
+			if p.Source != nil && strings.Contains(err.Error(), p.Source.Path) {
+				return nil, nil, fmt.Errorf("%s was made from data file %s (sha256 %.12s), which is now missing, unreadable or changed: %w",
+					dir, p.Source.Path, p.Source.SHA256, err)
+			}
+		}
 		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	if h := plan.Config.Hash(); h != man.ConfigHash {

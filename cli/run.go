@@ -429,7 +429,7 @@ func parseData(o *runOptions, given map[string]bool) ([]bench.DataSource, error)
 			d.Net = o.nets[i]
 		}
 		if _, err := d.Problem(); err != nil {
-			return nil, usagef("--data %s: %s", path, strings.TrimPrefix(err.Error(), "optim: "))
+			return nil, usagef("--data: %s", strings.TrimPrefix(err.Error(), "optim: "))
 		}
 		out = append(out, d)
 	}
