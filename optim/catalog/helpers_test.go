@@ -1,18 +1,15 @@
 package catalog_test
 
 import (
-	"errors"
 	"io"
-	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/optim/catalog"
+	"github.com/optbench/optbench/optim/internal/testrun"
 )
 
 // The tests of the catalogue: every built-in optimizer and problem as the
@@ -103,51 +100,16 @@ func runOptimizer(o optim.Optimizer, p *optim.Problem, seed uint64, iters int) t
 }
 
 // bitsEqual reports whether a and b hold bitwise identical floats.
-func bitsEqual(a, b []float64) bool {
-	return slices.EqualFunc(a, b, func(u, v float64) bool { return math.Float64bits(u) == math.Float64bits(v) })
-}
+var bitsEqual = testrun.BitsEqual
 
 var determinismProblems = []string{"seed3", "celsius", "xor", "parity4"}
 
-// requireSettingError checks that err is a *SettingError naming field, in
-// its Field and in its message.
-func requireSettingError(t *testing.T, err error, field string) {
-	t.Helper()
-	var se *optim.SettingError
-	require.True(t, errors.As(err, &se), "got %T %v, want a *SettingError", err, err)
-	assert.Equal(t, field, se.Field)
-	assert.Contains(t, err.Error(), field)
-}
+// requireSettingError checks that err is a *SettingError naming field.
+var requireSettingError = testrun.RequireSettingError
 
-// blRun trains p with method name (per-problem defaults, overridden by
-// extra) from the start drawn from PCG(seed, 0), with PCG(seed, 1) for the
-// optimizer, for iters Steps or until stop reports true. It returns the
-// losses (Init first), the final x and the Steps taken.
+// blRun trains p with the registered method name; see testrun.Run.
 func blRun(t testing.TB, name string, extra optim.Settings, p *optim.Problem, seed uint64, iters int,
 	stop func(x []float64, loss float64) bool) (losses, x []float64, steps int) {
 	t.Helper()
-	m := lookupMethod(t, name)
-	s := testSettings(t, p, m)
-	for k, v := range extra {
-		s[k] = v
-	}
-	o, err := m.New(s)
-	require.NoError(t, err)
-	defer closeOptimizer(o)
-	obj := p.Objective()
-	x = make([]float64, p.Dim())
-	p.InitParams(x, rand.New(rand.NewPCG(seed, 0)))
-	loss, err := o.Init(obj, x, rand.New(rand.NewPCG(seed, 1)))
-	require.NoError(t, err)
-	losses = append(losses, loss)
-	for steps < iters {
-		loss, err = o.Step(x)
-		require.NoError(t, err, "step %d", steps+1)
-		steps++
-		losses = append(losses, loss)
-		if stop != nil && stop(x, loss) {
-			break
-		}
-	}
-	return losses, x, steps
+	return testrun.Run(t, lookupMethod(t, name), extra, p, seed, iters, stop)
 }

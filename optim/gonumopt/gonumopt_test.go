@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/optim/internal/testrun"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -518,11 +519,11 @@ func TestGonumMethods(t *testing.T) {
 }
 
 // nanObjective has a NaN loss everywhere.
-type nanObjective struct{ quadObjective }
+type nanObjective struct{ testrun.Quad }
 
 func (*nanObjective) Loss([]float64) float64 { return math.NaN() }
 func (o *nanObjective) Grad(grad, x []float64) float64 {
-	o.quadObjective.Grad(grad, x)
+	o.Quad.Grad(grad, x)
 	return math.NaN()
 }
 
@@ -532,7 +533,7 @@ func TestGonumDiverged(t *testing.T) {
 	for _, name := range gonumMethods {
 		t.Run(name, func(t *testing.T) {
 			base := settledGoroutines()
-			obj := &nanObjective{quadObjective{a: []float64{1, 1}, c: []float64{0, 0}}}
+			obj := &nanObjective{testrun.Quad{A: []float64{1, 1}, C: []float64{0, 0}}}
 			g := &Gonum{Method: name}
 			x := []float64{1, 2}
 			_, err := g.Init(obj, x, rand.New(rand.NewPCG(1, 1)))
