@@ -62,3 +62,21 @@ func ExampleRun() {
 	// celsius backprop 1 diverged true
 	// celsius backprop 2 diverged true
 }
+
+// ExampleDataSource reads a CSV file as a problem, here the shipped copy of
+// Fisher's Iris: the problem is named after the file, its class labels
+// are one-hot encoded (one output per class), and its inputs z-scored.
+func ExampleDataSource() {
+	d := bench.DataSource{Path: "../optim/catalog/data/iris.csv", Net: "8tanh-3sigmoid"}
+	p, err := d.Problem()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.Name, p.Data.N, "samples,", p.Net.In, "inputs,", p.Net.Out(), "outputs; classification:", p.Classification)
+	_, err = bench.DataSource{Path: d.Path, Net: "8tanh-2sigmoid"}.Problem()
+	fmt.Println(err)
+	// Output:
+	// iris 150 samples, 4 inputs, 3 outputs; classification: true
+	// ../optim/catalog/data/iris.csv: network "8tanh-2sigmoid" has 2 outputs, but the data have 3 classes (setosa, versicolor, virginica): want an output layer of 3 units
+}

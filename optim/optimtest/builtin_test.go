@@ -1,6 +1,7 @@
 package optimtest_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/optbench/optbench/optim"
@@ -16,4 +17,15 @@ func TestBuiltinContract(t *testing.T) {
 			optimtest.Check(t, m, optimtest.Options{})
 		})
 	}
+}
+
+// ExampleProblems builds registered problems by name for a test table; the
+// built-ins are registered by optim/catalog, which optimtest imports.
+func ExampleProblems() {
+	for _, p := range optimtest.Problems("seed3", "iris") {
+		fmt.Println(p.Name, p.Net.Spec(), p.Dim())
+	}
+	// Output:
+	// seed3 1sigmoid:nobias 3
+	// iris 8tanh-3sigmoid 67
 }
