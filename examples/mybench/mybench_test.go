@@ -117,3 +117,15 @@ func TestLibrary(t *testing.T) {
 	require.NoError(t, report.Write(dir, &log, report.Options{SVG: true}))
 	requireInFolder(t, dir, "circles")
 }
+
+// TestSweep runs optbench's hyperparameter sweep over the user's optimizer
+// on the user's problem.
+func TestSweep(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sweep")
+	optbench(t, "sweep", "--problem", "circles", "--optimizer", "signgd", "--grid", "lr=0.02,0.1:decay=0.99,1",
+		"--seeds", "2", "--budget", "100", "--out", dir)
+	require.Len(t, column(t, filepath.Join(dir, "sweep.csv"), "lr"), 4, "one row per grid point")
+	md, err := os.ReadFile(filepath.Join(dir, "SWEEP.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(md), "signgd")
+}
