@@ -18,11 +18,20 @@
 // Evaluations are counted by the driver, not by the optimizer: wrap the
 // objective in a Counter before Init.
 //
+// Optimizers and problems are known by name through a registry:
+// RegisterMethod takes a Method (name, documentation, settings with
+// defaults and ranges, per-problem defaults, a float64 and an optional
+// float32 constructor), RegisterProblem a ProblemDef. Package
+// optim/catalog registers the built-ins through these same calls; the
+// runner (package bench), the report and the command line (package cli)
+// know no other way. Package optim/optimtest checks any Method against the
+// Optimizer contract and benchmarks it as the built-ins are benchmarked.
+//
 // Arithmetic: the objective and every optimizer except the gonum wrappers are
 // generic in the element type (see Float): MSEOf[T], OptimizerOf[T],
 // RpropOf[T], … run in float32 or float64 with one code path, and MSE,
 // Optimizer, Rprop, … are their float64 instantiations. NewOptimizer builds
-// a registered Method in either arithmetic; ProblemObjective builds a
+// a Method in either arithmetic; ProblemObjective builds a
 // problem's loss in it.
 //
 // References:
