@@ -92,6 +92,14 @@ type Config struct {
 	// no longer match, so results are never resumed, merged or reported
 	// with other data than they were made from.
 	Fingerprints map[string]string `json:"fingerprints,omitempty"`
+	// Resolved are the complete settings every optimizer runs with on
+	// every problem (optim.Method.Canonical: its defaults, the per-problem
+	// defaults and Set), keyed by problem then optimizer. NewPlan fills
+	// them in; when they are given (as in a manifest), NewPlan refuses an
+	// optimizer whose settings came out differently (a changed default in
+	// a user's Method, say), so runs made with other settings are never
+	// resumed or merged with these.
+	Resolved map[string]map[string]string `json:"resolved,omitempty"`
 }
 
 // DataSource is a problem read from a CSV file with a header row (see
@@ -239,6 +247,8 @@ func NewPlan(c Config) (*Plan, error) {
 		}
 	}
 	c.Fingerprints = fingerprints
+	oldResolved := c.Resolved
+	c.Resolved = map[string]map[string]string{}
 	for what, m := range map[string]map[string]int{"budget": c.Budgets, "eval budget": c.EvalBudgets} {
 		for name, b := range m {
 			if !seen["p/"+name] {
@@ -331,6 +341,14 @@ func NewPlan(c Config) (*Plan, error) {
 				return nil, fmt.Errorf("bench: problem %s: %w", p.Name, err)
 			}
 			canon := m.Canonical(settings)
+			if old, ok := oldResolved[p.Name][m.Name]; ok && old != canon {
+				return nil, fmt.Errorf("%w: %s on %s now runs with %s, these results were made with %s",
+					ErrDefinitionChanged, m.Name, p.Name, canon, old)
+			}
+			if c.Resolved[p.Name] == nil {
+				c.Resolved[p.Name] = map[string]string{}
+			}
+			c.Resolved[p.Name][m.Name] = canon
 			for _, pr := range precisions {
 				if pr == optim.Float32 {
 					if _, err := optim.NewOptimizer[float32](m, settings); err != nil {
@@ -371,6 +389,11 @@ func ResolveSettings(p *optim.Problem, m optim.Method, set map[string]float64) (
 // ErrDataChanged is returned by NewPlan when a problem's data or network
 // no longer match the fingerprint a results folder recorded.
 var ErrDataChanged = errors.New("bench: data changed")
+
+// ErrDefinitionChanged is returned by NewPlan when an optimizer's resolved
+// settings on a problem differ from those a results folder recorded (its
+// definition's defaults changed).
+var ErrDefinitionChanged = errors.New("bench: optimizer settings changed")
 
 // ParseSetting parses "optimizer.setting=value".
 func ParseSetting(s string) (key string, v float64, err error) {

@@ -236,12 +236,21 @@ func fresh(dir string) error {
 func DiffConfig(old, cur Config) []string {
 	a, b := old.withDefaults(), cur.withDefaults()
 	var out []string
-	for name, fp := range a.Fingerprints {
+	for _, name := range sortedKeys(a.Fingerprints) {
+		fp := a.Fingerprints[name]
 		if nfp, ok := b.Fingerprints[name]; ok && nfp != fp {
 			out = append(out, fmt.Sprintf("the data or network of problem %s changed (fingerprint %.12s → %.12s)", name, fp, nfp))
 		}
 	}
+	for _, p := range sortedKeys(a.Resolved) {
+		for _, m := range sortedKeys(a.Resolved[p]) {
+			if s, ok := b.Resolved[p][m]; ok && s != a.Resolved[p][m] {
+				out = append(out, fmt.Sprintf("the settings of %s on %s changed (%s → %s)", m, p, a.Resolved[p][m], s))
+			}
+		}
+	}
 	a.Fingerprints, b.Fingerprints = nil, nil
+	a.Resolved, b.Resolved = nil, nil
 	var ma, mb map[string]any
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)

@@ -91,20 +91,32 @@ func LoadPlan(dir string) (*Manifest, *Plan, error) {
 	if err != nil {
 		var unk *optim.UnknownError
 		if errors.As(err, &unk) {
-			doc := ""
-			for _, o := range man.Optimizers {
-				if o.Name == unk.Name && unk.Kind == "optimizer" {
-					doc = " (" + o.Doc + ")"
+			var missing []string
+			for _, name := range man.Config.Optimizers {
+				if _, err := optim.LookupMethod(name); err != nil {
+					doc := ""
+					for _, o := range man.Optimizers {
+						if o.Name == name {
+							doc = " (" + o.Doc + ")"
+						}
+					}
+					missing = append(missing, fmt.Sprintf("optimizer %q%s", name, doc))
 				}
 			}
-			for _, p := range man.Problems {
-				if p.Name == unk.Name && unk.Kind == "problem" {
-					doc = " (" + p.Description + ")"
+			for _, name := range man.Config.Problems {
+				if _, err := optim.LookupProblem(name); err != nil {
+					doc := ""
+					for _, p := range man.Problems {
+						if p.Name == name {
+							doc = " (" + p.Description + ")"
+						}
+					}
+					missing = append(missing, fmt.Sprintf("problem %q%s", name, doc))
 				}
 			}
-			return nil, nil, fmt.Errorf("%s was made with %s %q%s, which this program does not register: use the program that made it "+
-				"(a main that registers it with optim.Register%s and calls cli.Main), see README, \"Benchmark your own optimizer\": %w",
-				dir, unk.Kind, unk.Name, doc, map[string]string{"optimizer": "Method", "problem": "Problem"}[unk.Kind], err)
+			return nil, nil, fmt.Errorf("%s was made with %s, which this program does not register: use the program that made it "+
+				"(a main that registers them with optim.RegisterMethod or optim.RegisterProblem and calls cli.Main; see README, \"Benchmark your own optimizer\"): %w",
+				dir, strings.Join(missing, " and "), err)
 		}
 		for _, p := range man.Problems {
 			if p.Source != nil && strings.Contains(err.Error(), p.Source.Path) {

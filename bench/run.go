@@ -103,14 +103,30 @@ const relImprove = 1e-15
 // The run computes in t.Precision's arithmetic (float64 when empty): the
 // starting point is drawn in float64 as always and rounded to float32 for a
 // float32 run; the losses in the record are the float32 values, exactly.
-func Execute(ctx context.Context, t Task, cfg Config) (*Record, error) {
+//
+// A problem that fails Validate is an error, and so is a panic in the
+// optimizer (a user's Init or Step): it is recovered and returned as an
+// error naming the run, so that one bad optimizer does not take the
+// process, and the other runs, down.
+func Execute(ctx context.Context, t Task, cfg Config) (rec *Record, err error) {
+	if t.Problem == nil {
+		return nil, errors.New("bench: task without a problem")
+	}
+	if err := t.Problem.Validate(); err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			rec, err = nil, fmt.Errorf("bench: %s on %s, seed %d: panic: %v", t.Method.Name, t.Problem.Name, t.Seed, r)
+		}
+	}()
 	switch precisionOr64(t.Precision) {
 	case optim.Float64:
 		return execute[float64](ctx, t, cfg)
 	case optim.Float32:
 		return execute[float32](ctx, t, cfg)
 	}
-	_, err := optim.ParsePrecision(t.Precision)
+	_, err = optim.ParsePrecision(t.Precision)
 	return nil, fmt.Errorf("bench: %w", err)
 }
 

@@ -476,13 +476,45 @@ func rtCustomTask(t *testing.T, p *optim.Problem, name string, budget int) Task 
 	return Task{Problem: p, Method: m, Settings: map[string]float64{}, Canonical: m.Canonical(nil), Seed: 1, Budget: budget}
 }
 
+// TestExecuteBadProblem checks that a hand-built problem whose data do not
+// fit its network, or hold NaN, is an error naming it, not a panic, and
+// that a panicking optimizer is an error naming the run.
+func TestExecuteBadProblem(t *testing.T) {
+	lin := optim.Network{In: 1, Layers: []optim.Layer{{Out: 1, Act: optim.Linear}}}
+	for _, p := range []*optim.Problem{
+		{Name: "short", Net: lin, Data: optim.Dataset{N: 2, X: []float64{1}, Y: []float64{0, 1}}},
+		{Name: "nan", Net: lin, Data: optim.Dataset{N: 2, X: []float64{1, 2}, Y: []float64{math.NaN(), 1}}},
+	} {
+		var err error
+		require.NotPanics(t, func() { _, err = Execute(context.Background(), rtCustomTask(t, p, "irprop-", 10), Config{}) })
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "problem "+p.Name)
+	}
+	panicky := optim.Method{Name: "panicky", Float64: func(optim.Settings) (optim.Optimizer, error) { return panicOptimizer{}, nil }}
+	task := Task{Problem: optim.Seed3(), Method: panicky, Seed: 3, Budget: 10}
+	var err error
+	require.NotPanics(t, func() { _, err = Execute(context.Background(), task, Config{}) })
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "panicky on seed3, seed 3: panic: boom")
+}
+
+// panicOptimizer panics in Step, as a buggy user optimizer might.
+type panicOptimizer struct{}
+
+func (panicOptimizer) Init(obj optim.Objective, x []float64, _ *rand.Rand) (float64, error) {
+	return obj.Loss(x), nil
+}
+
+func (panicOptimizer) Step([]float64) (float64, error) { panic("boom") }
+
 // TestExecuteAtInit covers runs decided by Init: a loss that is not finite
 // at the start (diverged, final loss +Inf) and a start that already meets
 // every target (status target after zero iterations).
 func TestExecuteAtInit(t *testing.T) {
 	lin := optim.Network{In: 1, Layers: []optim.Layer{{Out: 1, Act: optim.Linear}}}
 	t.Run("diverged at init", func(t *testing.T) {
-		p := &optim.Problem{Name: "nan", Net: lin, Data: optim.Dataset{N: 2, X: []float64{1, 2}, Y: []float64{math.NaN(), 1}}}
+		// Finite data whose loss overflows at any start: (1e200·w)² = +Inf.
+		p := &optim.Problem{Name: "overflow", Net: lin, Data: optim.Dataset{N: 2, X: []float64{1e200, 2}, Y: []float64{0, 1}}}
 		for _, name := range []string{"backprop", "irprop-"} {
 			rec, err := Execute(context.Background(), rtCustomTask(t, p, name, 100), Config{})
 			require.NoError(t, err, "divergence is a status, not an error")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,6 +146,8 @@ The default experiment (--default):
   --precision    float64; float64,float32 on %s
 Flags given with --default override these; with --budget but no
 --eval-budget, the evaluation budgets follow the new iteration budgets.
+--data with --default runs the --data files only, with the default
+experiment's settings (add --problems to keep built-in problems).
 
 Without --default, --out is required and the flags' defaults below apply.
 
@@ -418,7 +421,8 @@ func parseData(o *runOptions, given map[string]bool) ([]bench.DataSource, error)
 		if strings.TrimSpace(path) == "" {
 			return nil, usagef("--data: want a CSV file, got an empty name")
 		}
-		d := bench.DataSource{Path: path, Targets: targets, Classes: o.classes}
+		// Cleaned, so that "./x.csv" and "x.csv" are the same source.
+		d := bench.DataSource{Path: filepath.Clean(path), Targets: targets, Classes: o.classes}
 		if o.scale != dataset.ZScore.String() {
 			d.Scale = o.scale
 		}

@@ -14,7 +14,7 @@ const (
 	DefaultAdamEpsilon      = 1e-7
 )
 
-// Adam is full-batch Adam (Kingma & Ba 2015) in the form Keras and
+// AdamOf is full-batch Adam (Kingma & Ba 2015) in the form Keras and
 // TensorFlow implement, with ε added to √v ("epsilon hat") and the bias
 // corrections folded into the step size. At step t = 1, 2, …, with
 // g = ∇E(θ):

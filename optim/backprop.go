@@ -8,7 +8,7 @@ import "math/rand/v2"
 // per-problem defaults, see Problem.Defaults).
 const DefaultLearningRate = 1
 
-// Backprop is full-batch gradient descent on the gradient computed by
+// BackpropOf is full-batch gradient descent on the gradient computed by
 // backpropagation, with optional heavy-ball momentum:
 //
 //	v ← μ·v − η·∇E(θ),  θ ← θ + v.

@@ -17,7 +17,7 @@ const (
 	DefaultGAInitRange     = 1 // the tutorial's [-1, 1]
 )
 
-// GA is a real-coded genetic algorithm over the flat parameter vector. Each
+// GAOf is a real-coded genetic algorithm over the flat parameter vector. Each
 // generation keeps the Elite best individuals unchanged (they are not
 // re-evaluated), then fills the rest of the population with children of
 // parents chosen by tournament selection: with probability CrossoverRate two

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -158,8 +159,8 @@ func NewOptimizer[T Float](m Method, settings Settings) (OptimizerOf[T], error) 
 		return nil, err
 	}
 	t, ok := o.(OptimizerOf[T])
-	if !ok || t == nil {
-		return nil, fmt.Errorf("optim: %s's constructor returned %T, not an optimizer in %s", m.Name, o, PrecisionOf[T]())
+	if !ok || t == nil || isNilPointer(t) {
+		return nil, fmt.Errorf("optim: %s's constructor returned %T(%v), not an optimizer in %s", m.Name, o, o, PrecisionOf[T]())
 	}
 	return t, nil
 }
@@ -242,6 +243,17 @@ func (m Method) Supports(precision string) bool {
 		return m.Float64 != nil
 	case Float32:
 		return m.Float32 != nil
+	}
+	return false
+}
+
+// isNilPointer reports whether v holds a nil pointer, map, slice, func or
+// channel (a typed nil in a non-nil interface).
+func isNilPointer(v any) bool {
+	r := reflect.ValueOf(v)
+	switch r.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return r.IsNil()
 	}
 	return false
 }

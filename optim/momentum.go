@@ -9,7 +9,7 @@ import (
 // heavy-ball momentum of the "momentum" optimizer.
 const DefaultMomentum = 0.9
 
-// Nesterov is full-batch gradient descent with Nesterov's accelerated
+// NesterovOf is full-batch gradient descent with Nesterov's accelerated
 // momentum in the formulation of Sutskever et al. (2013, eqs. 3–4):
 //
 //	v ← μ·v − η·∇E(θ + μ·v),  θ ← θ + v,

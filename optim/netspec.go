@@ -10,6 +10,11 @@ import (
 // layer.
 const maxSpecUnits = 1_000_000
 
+// MaxParams is the largest number of parameters ParseNetwork accepts:
+// 2^26 float64s are 512 MiB per parameter vector, and an optimizer holds
+// several.
+const MaxParams = 1 << 26
+
 // nobiasSuffix marks a layer without bias parameters in a network spec.
 const nobiasSuffix = ":nobias"
 
@@ -63,8 +68,8 @@ func activationNames(sep string) string {
 //
 // Every accepted spec is canonical: Network.Spec of the result returns it
 // unchanged. Errors are *SpecError values naming the layer and what is
-// allowed, or plain errors for in < 1 and for networks whose number of
-// parameters would overflow an int; ParseNetwork never panics.
+// allowed, or plain errors for in < 1 and for networks of more than
+// MaxParams parameters; ParseNetwork never panics.
 func ParseNetwork(spec string, in int) (Network, error) {
 	if in < 1 {
 		return Network{}, fmt.Errorf("optim: network spec %q: %d inputs, want ≥ 1", spec, in)
@@ -83,8 +88,8 @@ func ParseNetwork(spec string, in int) (Network, error) {
 		}
 		net.Layers = append(net.Layers, l)
 	}
-	if !dimFits(net) {
-		return Network{}, fmt.Errorf("optim: network spec %q with %d inputs: more parameters than an int can count", spec, in)
+	if !dimFits(net) || net.Dim() > MaxParams {
+		return Network{}, fmt.Errorf("optim: network spec %q with %d inputs: more than %d parameters (MaxParams)", spec, in, MaxParams)
 	}
 	if err := net.Validate(); err != nil {
 		// Unreachable: parseLayer returns only valid layers.

@@ -68,7 +68,8 @@ func TestParseNetworkErrors(t *testing.T) {
 		{"bad suffix", "8tanh:bias", 1, 1, []string{`unknown suffix ":bias"`, "only suffix is :nobias"}},
 		{"double suffix", "8tanh:nobias:nobias", 1, 1, []string{`unknown suffix ":nobias:nobias"`}},
 		{"suffix only", ":nobias", 1, 1, []string{"want UNITS then an activation"}},
-		{"dim overflow", "1000000linear-1000000linear", math.MaxInt / 2, -1, []string{"more parameters than an int"}},
+		{"dim overflow", "1000000linear-1000000linear", math.MaxInt / 2, -1, []string{"more than 67108864 parameters"}},
+		{"too many parameters", "1000000tanh-1000000tanh-1linear", 2, -1, []string{"more than 67108864 parameters"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

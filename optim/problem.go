@@ -81,6 +81,9 @@ func (p *Problem) Validate() error {
 			return fmt.Errorf("optim: problem %s: a target is %v; want finite targets", p.Name, v)
 		}
 	}
+	if p.Net.Dim() > MaxParams {
+		return fmt.Errorf("optim: problem %s: its network has %d parameters, more than %d (MaxParams)", p.Name, p.Net.Dim(), MaxParams)
+	}
 	if p.Optimum != nil && len(p.Optimum) != p.Dim() {
 		return fmt.Errorf("optim: problem %s: optimum has %d parameters, the network %d", p.Name, len(p.Optimum), p.Dim())
 	}

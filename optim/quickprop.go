@@ -9,7 +9,7 @@ import (
 // MaxGrowth is 0 (Fahlman's value).
 const DefaultMaxGrowth = 1.75
 
-// Quickprop is Fahlman's (1988) quickprop on the full-batch gradient. Each
+// QuickpropOf is Fahlman's (1988) quickprop on the full-batch gradient. Each
 // weight is treated as an independent parabola: from its slope g(t) =
 // ∂E/∂w now and g(t−1) at the previous weight, the secant step to the
 // parabola's minimum is

@@ -48,8 +48,27 @@ func RegisterMethod(m Method) error {
 			return fmt.Errorf("optim: optimizer %q registered twice", m.Name)
 		}
 	}
-	registry.methods = append(registry.methods, m)
+	registry.methods = append(registry.methods, m.clone())
 	return nil
+}
+
+// clone returns m with its own copies of Params and ProblemDefaults, so
+// that neither the registrant nor a caller of Methods can change the
+// registered definition.
+func (m Method) clone() Method {
+	m.Params = append([]Param(nil), m.Params...)
+	if m.ProblemDefaults != nil {
+		pd := make(map[string]Settings, len(m.ProblemDefaults))
+		for p, s := range m.ProblemDefaults {
+			c := make(Settings, len(s))
+			for k, v := range s {
+				c[k] = v
+			}
+			pd[p] = c
+		}
+		m.ProblemDefaults = pd
+	}
+	return m
 }
 
 // RegisterProblem makes the problem (or family) d known to LookupProblem.
@@ -77,7 +96,11 @@ func RegisterProblem(d ProblemDef) error {
 func Methods() []Method {
 	registry.RLock()
 	defer registry.RUnlock()
-	return append([]Method(nil), registry.methods...)
+	out := make([]Method, len(registry.methods))
+	for i, m := range registry.methods {
+		out[i] = m.clone()
+	}
+	return out
 }
 
 // MethodNames returns the names of the registered optimizers.

@@ -53,7 +53,7 @@ const (
 	DefaultRpropDeltaMin = 1e-6 // smallest step Δmin
 )
 
-// Rprop is resilient backpropagation: every parameter has its own step Δ,
+// RpropOf is resilient backpropagation: every parameter has its own step Δ,
 // which grows by EtaPlus while the gradient keeps its sign and shrinks by
 // EtaMinus when it flips; the parameter moves by Δ against the gradient's
 // sign. The common rule, with p = g(t−1)·g(t):

@@ -421,3 +421,27 @@ func TestRegisterMethod(t *testing.T) {
 		})
 	}
 }
+
+// TestRegistryCopies checks that a looked-up definition is a copy: changing
+// it does not change the registered one.
+func TestRegistryCopies(t *testing.T) {
+	m, err := optim.LookupMethod("backprop")
+	require.NoError(t, err)
+	want := m.Params[0].Default
+	m.Params[0].Default = 42
+	again, err := optim.LookupMethod("backprop")
+	require.NoError(t, err)
+	assert.Equal(t, want, again.Params[0].Default)
+}
+
+// TestTypedNilConstructor checks that a constructor returning a typed nil
+// pointer is an error, not a panic at Init.
+func TestTypedNilConstructor(t *testing.T) {
+	m := optim.Method{Name: "typed-nil", Float64: func(optim.Settings) (optim.Optimizer, error) {
+		var b *optim.Backprop
+		return b, nil
+	}}
+	_, err := m.New(nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not an optimizer")
+}
