@@ -53,9 +53,46 @@ func (p Param) check(method string, v float64) error {
 		if v == 0 && p.ZeroOK {
 			return nil // 0 means "none" or "automatic" for such settings
 		}
-		return &SettingError{method + "." + p.Name, v, allowed}
+		return &SettingError{method + "." + p.Name, v, p.Range() + " (" + allowed + ")"}
 	}
 	return nil
+}
+
+// Range describes the values Min, Max, MinOpen, MaxOpen and Integer allow,
+// e.g. "a number in (0, ∞)" or "an integer in [2, 1048576]"; without
+// bounds, "a finite number".
+func (p Param) Range() string {
+	kind := "a number"
+	if p.Integer {
+		kind = "an integer"
+	}
+	if !p.Bounded {
+		return kind
+	}
+	lo, hi := "[", "]"
+	if p.MinOpen || math.IsInf(p.Min, -1) {
+		lo = "("
+	}
+	if p.MaxOpen || math.IsInf(p.Max, 1) {
+		hi = ")"
+	}
+	num := func(v float64) string {
+		switch {
+		case math.IsInf(v, 1):
+			return "∞"
+		case math.IsInf(v, -1):
+			return "-∞"
+		}
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	r := kind + " in " + lo + num(p.Min) + ", " + num(p.Max) + hi
+	if p.ZeroOK && (p.Min > 0 || p.MinOpen && p.Min == 0) {
+		r += " or 0"
+	}
+	return r
 }
 
 // Method defines an optimizer as the runner, the report and the command

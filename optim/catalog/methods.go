@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"math"
+
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/optim/gonumopt"
 )
@@ -8,6 +10,9 @@ import (
 // DefaultOptimizers are the optimizers of the default experiment and of an
 // experiment that names none: backprop, the four Rprop variants and the GA.
 var DefaultOptimizers = []string{"backprop", "rprop+", "rprop-", "irprop+", "irprop-", "ga"}
+
+// inf is the upper bound of settings bounded only below.
+var inf = math.Inf(1)
 
 // zeroMeansNone maps a setting's 0 ("none") to the struct fields' negative
 // "none", since their zero value means "default".
@@ -51,11 +56,11 @@ func rpropMethod(v optim.RpropVariant, doc string) optim.Method {
 		Name: v.String(),
 		Doc:  doc,
 		Params: []optim.Param{
-			{Name: "eta+", Default: optim.DefaultRpropEtaPlus, Doc: "step increase factor, > 1"},
-			{Name: "eta-", Default: optim.DefaultRpropEtaMinus, Doc: "step decrease factor, in (0, 1)"},
-			{Name: "delta0", Default: optim.DefaultRpropDelta0, Doc: "initial step, > 0"},
-			{Name: "delta-max", Default: optim.DefaultRpropDeltaMax, Doc: "largest step, > 0"},
-			{Name: "delta-min", Default: optim.DefaultRpropDeltaMin, Doc: "smallest step, in [0, delta-max] (0: none)", ZeroOK: true},
+			{Name: "eta+", Default: optim.DefaultRpropEtaPlus, Doc: "step increase factor, > 1", Bounded: true, Min: 1, MinOpen: true, Max: inf},
+			{Name: "eta-", Default: optim.DefaultRpropEtaMinus, Doc: "step decrease factor, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "delta0", Default: optim.DefaultRpropDelta0, Doc: "initial step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "delta-max", Default: optim.DefaultRpropDeltaMax, Doc: "largest step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "delta-min", Default: optim.DefaultRpropDeltaMin, Doc: "smallest step, in [0, delta-max] (0: none)", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
 		},
 	}
 	m.Float64, m.Float32 = both(
@@ -93,7 +98,7 @@ func quickprop[T optim.Float](s optim.Settings) *optim.QuickpropOf[T] {
 
 // lrParam is the learning rate of the gradient methods.
 func lrParam(def float64, doc string) optim.Param {
-	return optim.Param{Name: "lr", Default: def, Doc: doc + ", > 0 (per-problem defaults apply)"}
+	return optim.Param{Name: "lr", Default: def, Doc: doc + ", > 0 (per-problem defaults apply)", Bounded: true, Min: 0, MinOpen: true, Max: inf}
 }
 
 // Methods returns the built-in optimizers in their fixed order: backprop,
@@ -106,7 +111,7 @@ func Methods() []optim.Method {
 		Doc:  "full-batch gradient descent on backprop gradients, optional momentum",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: 0, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true},
+			{Name: "momentum", Default: 0, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
 		},
 	}
 	bp.Float64, bp.Float32 = both(backprop[float64], backprop[float32])
@@ -114,14 +119,14 @@ func Methods() []optim.Method {
 		Name: "ga",
 		Doc:  "real-coded GA: tournament selection, elitism, BLX-α crossover, Gaussian mutation",
 		Params: []optim.Param{
-			{Name: "population", Default: optim.DefaultGAPopulation, Doc: "individuals, integer in [2, 2^20]", Integer: true},
-			{Name: "elite", Default: optim.DefaultGAElite, Doc: "best individuals kept unchanged, integer in [1, population)", Integer: true},
-			{Name: "tournament", Default: optim.DefaultGATournament, Doc: "tournament size, integer in [1, population]", Integer: true},
-			{Name: "crossover", Default: optim.DefaultGACrossoverRate, Doc: "crossover probability per pair, in [0, 1]", ZeroOK: true},
-			{Name: "alpha", Default: optim.DefaultGAAlpha, Doc: "BLX-α extension, ≥ 0", ZeroOK: true},
-			{Name: "mutation", Default: optim.DefaultGAMutationRate, Doc: "mutation probability per gene, in [0, 1]", ZeroOK: true},
-			{Name: "sigma", Default: optim.DefaultGAMutationSigma, Doc: "Gaussian mutation standard deviation, > 0"},
-			{Name: "init-range", Default: optim.DefaultGAInitRange, Doc: "initial population uniform in [-r, r], > 0"},
+			{Name: "population", Default: optim.DefaultGAPopulation, Doc: "individuals, integer in [2, 2^20]", Integer: true, Bounded: true, Min: 2, Max: 1 << 20},
+			{Name: "elite", Default: optim.DefaultGAElite, Doc: "best individuals kept unchanged, integer in [1, population)", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
+			{Name: "tournament", Default: optim.DefaultGATournament, Doc: "tournament size, integer in [1, population]", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
+			{Name: "crossover", Default: optim.DefaultGACrossoverRate, Doc: "crossover probability per pair, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
+			{Name: "alpha", Default: optim.DefaultGAAlpha, Doc: "BLX-α extension, ≥ 0", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
+			{Name: "mutation", Default: optim.DefaultGAMutationRate, Doc: "mutation probability per gene, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
+			{Name: "sigma", Default: optim.DefaultGAMutationSigma, Doc: "Gaussian mutation standard deviation, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "init-range", Default: optim.DefaultGAInitRange, Doc: "initial population uniform in [-r, r], > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	gaM.Float64, gaM.Float32 = both(ga[float64], ga[float32])
@@ -130,7 +135,7 @@ func Methods() []optim.Method {
 		Doc:  "gradient descent with heavy-ball momentum (backprop with momentum 0.9)",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true},
+			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
 		},
 	}
 	mom.Float64, mom.Float32 = both(backprop[float64], backprop[float32])
@@ -139,7 +144,7 @@ func Methods() []optim.Method {
 		Doc:  "gradient descent with Nesterov momentum (Sutskever et al. 2013)",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "momentum, in (0, 1)"},
+			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "momentum, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
 		},
 	}
 	nes.Float64, nes.Float32 = both(nesterov[float64], nesterov[float32])
@@ -148,9 +153,9 @@ func Methods() []optim.Method {
 		Doc:  "Adam (Kingma & Ba 2015) as in Keras/TensorFlow, full batch",
 		Params: []optim.Param{
 			lrParam(optim.DefaultAdamLearningRate, "learning rate"),
-			{Name: "beta1", Default: optim.DefaultAdamBeta1, Doc: "first-moment decay, in (0, 1)"},
-			{Name: "beta2", Default: optim.DefaultAdamBeta2, Doc: "second-moment decay, in (0, 1)"},
-			{Name: "epsilon", Default: optim.DefaultAdamEpsilon, Doc: "added to √v (Keras's epsilon hat), > 0"},
+			{Name: "beta1", Default: optim.DefaultAdamBeta1, Doc: "first-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "beta2", Default: optim.DefaultAdamBeta2, Doc: "second-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "epsilon", Default: optim.DefaultAdamEpsilon, Doc: "added to √v (Keras's epsilon hat), > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	ad.Float64, ad.Float32 = both(adam[float64], adam[float32])
@@ -159,7 +164,7 @@ func Methods() []optim.Method {
 		Doc:  "quickprop (Fahlman 1988): per-weight secant steps plus a gradient term",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "gradient-descent coefficient ε"),
-			{Name: "max-growth", Default: optim.DefaultMaxGrowth, Doc: "maximum growth factor μ, > 0"},
+			{Name: "max-growth", Default: optim.DefaultMaxGrowth, Doc: "maximum growth factor μ, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	qp.Float64, qp.Float32 = both(quickprop[float64], quickprop[float32])

@@ -1,6 +1,10 @@
 package gonumopt
 
-import "github.com/optbench/optbench/optim"
+import (
+	"math"
+
+	"github.com/optbench/optbench/optim"
+)
 
 // The defaults of the gonum methods' settings as optbench passes them:
 // gonum's own documented defaults (optimize.LBFGS and optimize.NelderMead
@@ -30,7 +34,7 @@ func Methods() []optim.Method {
 		{
 			Name:   "lbfgs",
 			Doc:    "gonum L-BFGS, one major iteration per step",
-			Params: []optim.Param{{Name: "store", Default: DefaultStore, Doc: "stored updates, integer ≥ 1", Integer: true}},
+			Params: []optim.Param{{Name: "store", Default: DefaultStore, Doc: "stored updates, integer ≥ 1", Integer: true, Bounded: true, Min: 1, Max: 1 << 20}},
 			Float64: gonum(func(s optim.Settings) *Gonum {
 				return &Gonum{Method: "lbfgs", Store: int(s["store"])}
 			}),
@@ -48,7 +52,7 @@ func Methods() []optim.Method {
 		{
 			Name:   "neldermead",
 			Doc:    "gonum Nelder–Mead simplex, one major iteration per step",
-			Params: []optim.Param{{Name: "simplex-size", Default: DefaultSimplexSize, Doc: "initial simplex size, > 0"}},
+			Params: []optim.Param{{Name: "simplex-size", Default: DefaultSimplexSize, Doc: "initial simplex size, > 0", Bounded: true, Min: 0, MinOpen: true, Max: math.Inf(1)}},
 			Float64: gonum(func(s optim.Settings) *Gonum {
 				return &Gonum{Method: "neldermead", SimplexSize: s["simplex-size"]}
 			}),
@@ -57,8 +61,8 @@ func Methods() []optim.Method {
 			Name: "cmaes",
 			Doc:  "gonum CMA-ES (Cholesky), one generation per step",
 			Params: []optim.Param{
-				{Name: "population", Default: 0, Doc: "population, integer ≥ 2 (0: 4 + ⌊3 ln dim⌋)", Integer: true, ZeroOK: true},
-				{Name: "step-size", Default: DefaultStepSize, Doc: "initial step size σ0, > 0"},
+				{Name: "population", Default: 0, Doc: "population, integer ≥ 2 (0: 4 + ⌊3 ln dim⌋)", Integer: true, ZeroOK: true, Bounded: true, Min: 2, Max: 1 << 20},
+				{Name: "step-size", Default: DefaultStepSize, Doc: "initial step size σ0, > 0", Bounded: true, Min: 0, MinOpen: true, Max: math.Inf(1)},
 			},
 			Float64: gonum(func(s optim.Settings) *Gonum {
 				return &Gonum{Method: "cmaes", Population: int(s["population"]), StepSize: s["step-size"]}
