@@ -51,8 +51,12 @@ func (a Axis) Labels() []string {
 // seeds and budget. The zero value of a numeric field means the documented
 // default.
 type SweepConfig struct {
-	Problem   string `json:"problem"`
-	Optimizer string `json:"optimizer"`
+	// Problem is a registered problem's name, or the name of Data's
+	// problem when Data is set.
+	Problem string `json:"problem"`
+	// Data, when set, is the problem: a CSV file (see DataSource).
+	Data      *DataSource `json:"data,omitempty"`
+	Optimizer string      `json:"optimizer"`
 	// Axes are the swept settings, one or two (MaxSweepAxes). Grid point k
 	// takes the value i of the first axis and j of the second with
 	// k = i·len(Axes[1].Values) + j.
@@ -91,12 +95,30 @@ func (c SweepConfig) withDefaults() SweepConfig {
 	if c.PlateauMin == 0 {
 		c.PlateauMin = 1000
 	}
+	if c.Data != nil && c.Problem == "" {
+		c.Problem = c.Data.Name()
+	}
 	if c.Target == "" {
-		if p, err := optim.LookupProblem(c.Problem); err == nil {
+		if p, err := c.problem(); err == nil {
 			c.Target = HeadlineTarget(p)
 		}
 	}
 	return c
+}
+
+// problem returns the sweep's problem: Data's, or the registered one.
+func (c SweepConfig) problem() (*optim.Problem, error) {
+	if c.Data != nil {
+		p, err := c.Data.Problem()
+		if err != nil {
+			return nil, err
+		}
+		if c.Problem != "" && c.Problem != p.Name {
+			return nil, fmt.Errorf("problem %q, but the data file %s is problem %q", c.Problem, c.Data.Path, p.Name)
+		}
+		return p, nil
+	}
+	return optim.LookupProblem(c.Problem)
 }
 
 // Hash returns a hex SHA-256 of the sweep's configuration with defaults
@@ -170,7 +192,7 @@ func (sp *SweepPlan) Runs() int {
 // (or grid point) at fault and what is allowed.
 func NewSweep(c SweepConfig) (*SweepPlan, error) {
 	c = c.withDefaults()
-	p, err := optim.LookupProblem(c.Problem)
+	p, err := c.problem()
 	if err != nil {
 		return nil, fmt.Errorf("bench: sweep problem: %w", err)
 	}
@@ -231,8 +253,12 @@ func NewSweep(c SweepConfig) (*SweepPlan, error) {
 			pt.Settings[a.Setting] = v
 			set[m.Name+"."+a.Setting] = v
 		}
-		plan, err := NewPlan(Config{Problems: []string{p.Name}, Optimizers: []string{m.Name}, Set: set,
-			Seeds: c.Seeds, Budget: c.Budget, EvalBudget: c.EvalBudget, PlateauMin: c.PlateauMin, LossEval: c.LossEval})
+		cfg := Config{Problems: []string{p.Name}, Optimizers: []string{m.Name}, Set: set,
+			Seeds: c.Seeds, Budget: c.Budget, EvalBudget: c.EvalBudget, PlateauMin: c.PlateauMin, LossEval: c.LossEval}
+		if c.Data != nil {
+			cfg.Problems, cfg.Data = nil, []DataSource{*c.Data}
+		}
+		plan, err := NewPlan(cfg)
 		if err != nil {
 			msg := strings.TrimPrefix(err.Error(), "bench: ")
 			msg = strings.TrimPrefix(strings.TrimPrefix(msg, "problem "+p.Name+": "), "optim: ")

@@ -147,3 +147,20 @@ func TestUnregisteredOptimizer(t *testing.T) {
 		assert.Contains(t, err.Error(), "does not register")
 	}
 }
+
+// TestDataSweep sweeps an optimizer's settings on a CSV file (--data).
+func TestDataSweep(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "points.csv", pointsCSV)
+	out := filepath.Join(dir, "sweep")
+	_, _, err := execute(context.Background(), "sweep", "--data", path, "--net", "3tanh-2sigmoid", "--optimizer", "irprop-",
+		"--grid", "delta0=0.05,0.1", "--seeds", "2", "--budget", "100", "--out", out, "--quiet")
+	require.NoError(t, err)
+	b, err := os.ReadFile(filepath.Join(out, "SWEEP.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "points")
+	_, _, err = execute(context.Background(), "sweep", "--data", path, "--problem", "xor", "--optimizer", "irprop-",
+		"--grid", "delta0=0.05,0.1", "--out", out)
+	require.Error(t, err)
+	assert.Equal(t, 2, exitCode(err))
+}

@@ -47,6 +47,7 @@ var defaultSweeps = []struct{ name, optimizer, grid string }{
 type sweepOptions struct {
 	def                                    bool
 	out, problem, optimizer, grid, target  string
+	data, net                              string
 	seeds, budget, evals, set, plateau, wk string
 	force, quiet                           bool
 }
@@ -112,6 +113,8 @@ and folder; --problem, --optimizer, --grid, --set and --target are refused.
 	fs.BoolVar(&o.def, "default", false, "run the default sweeps (see above)")
 	fs.StringVar(&o.out, "out", "", "sweep `folder` (required without --default; with it, the parent of the sweeps' folders)")
 	fs.StringVar(&o.problem, "problem", "", "the `problem` (see 'optbench list')")
+	fs.StringVar(&o.data, "data", "", "sweep on the CSV `file` instead of --problem (see 'optbench help run' for the format)")
+	fs.StringVar(&o.net, "net", "", "network `spec` of --data, e.g. 8tanh-3sigmoid (default 8tanh- then one unit per class or target)")
 	fs.StringVar(&o.optimizer, "optimizer", "", "the `optimizer` (see 'optbench list')")
 	fs.StringVar(&o.grid, "grid", "", "the swept settings and their values, `GRID` (see above)")
 	fs.StringVar(&o.target, "target", "", "the `target` summarized (see 'optbench list'; default: param_1e-07 where the optimum is known, else classified, else loss_1e-07)")
@@ -147,7 +150,7 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 	base.LossEval = defaultLossEval
 	opt := bench.Options{Force: o.force}
 	if o.def {
-		for _, f := range []string{"problem", "optimizer", "grid", "set", "target"} {
+		for _, f := range []string{"problem", "optimizer", "grid", "set", "target", "data", "net"} {
 			if given[f] {
 				return nil, usagef("--%s: not allowed with --default, which sets it per sweep (see 'optbench sweep -h')", f)
 			}
@@ -202,9 +205,19 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 			jobs = append(jobs, job{filepath.Join(parent, d.name), defaultSweepProblem, d.optimizer, d.grid})
 		}
 	} else {
+		if given["data"] && given["problem"] {
+			return nil, usagef("--data: give --problem or --data, not both")
+		}
+		if given["net"] && !given["data"] {
+			return nil, usagef("--net: applies to --data, and none is given")
+		}
+		problem := o.problem
+		if given["data"] {
+			problem = "--data" // checked below
+		}
 		for _, f := range []struct{ name, val, want string }{
 			{"out", o.out, "the sweep folder (or --default)"},
-			{"problem", o.problem, "a problem (see 'optbench list')"},
+			{"problem", problem, "a problem (see 'optbench list') or --data FILE"},
 			{"optimizer", o.optimizer, "an optimizer (see 'optbench list')"},
 			{"grid", o.grid, "setting=v1,v2,…[:setting=v1,v2,…]"},
 		} {
@@ -219,8 +232,15 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 	for _, j := range jobs {
 		c := base
 		c.Problem, c.Optimizer = j.problem, j.optimizer
-		p, err := optim.LookupProblem(c.Problem)
-		if err != nil {
+		var p *optim.Problem
+		var err error
+		if given["data"] && !o.def {
+			d := &bench.DataSource{Path: filepath.Clean(strings.TrimSpace(o.data)), Net: strings.TrimSpace(o.net)}
+			if p, err = d.Problem(); err != nil {
+				return nil, usagef("--data: %s", strings.TrimPrefix(err.Error(), "optim: "))
+			}
+			c.Problem, c.Data = p.Name, d
+		} else if p, err = optim.LookupProblem(c.Problem); err != nil {
 			return nil, usagef("--problem: %s", strings.TrimPrefix(err.Error(), "optim: "))
 		}
 		m, err := optim.LookupMethod(c.Optimizer)
