@@ -41,22 +41,12 @@ const (
 	initEvals = 1
 )
 
-// defaultFloat32 are the problems of the default experiment that also run
-// in float32 (all others run in float64 only), so that the report's
-// precision-limit chart shows how far each floor moves with the arithmetic.
-var defaultFloat32 = []string{"celsius", "seed3"}
-
-// defaultBudgets are per-problem iteration budgets of the default
-// experiment, for problems whose iterations are expensive or that are
-// solved (or stuck) long before defaultBudget (iris: its Rprop runs that
-// reach 1e-12 do so within about 2400 epochs, the others stall by 2000;
-// 150 samples make an epoch 30× seed3's).
-var defaultBudgets = map[string]int{
-	"parity4":      20000,
-	"spirals":      1000,
-	"linsep-128x8": 3000,
-	"iris":         2000,
-}
+// defaultFloat32 and defaultBudgets are the default experiment's
+// per-problem choices, declared with its problems in package catalog.
+var (
+	defaultFloat32 = catalog.DefaultFloat32
+	defaultBudgets = catalog.DefaultBudgets
+)
 
 // defaultConfig returns the default experiment: every built-in problem, the
 // default optimizers (bench.DefaultOptimizers), defaultSeeds seeds, runs

@@ -25,6 +25,9 @@ type Param struct {
 	Default float64
 	// Doc is one line: the meaning and the allowed range, in words.
 	Doc string
+	// Label names the setting on a chart axis, e.g. "initial step Δ0
+	// (delta0)"; if empty, Name is used.
+	Label string
 	// Integer restricts the setting to integers.
 	Integer bool
 	// ZeroOK allows 0 (otherwise 0 is rejected: optimizer structs commonly
@@ -111,6 +114,10 @@ type Method struct {
 	Name string
 	// Doc is a one-line description.
 	Doc string
+	// Kind says how the optimizer searches, so that the report compares
+	// like with like: KindGradient, KindPopulation or KindDirect; empty
+	// when unstated.
+	Kind string
 	// Params lists the settings in a fixed order.
 	Params []Param
 	// ProblemDefaults replace Params' defaults on the problems named by the
@@ -123,6 +130,28 @@ type Method struct {
 	// Float32 is Float64 in float32 arithmetic, or nil when the optimizer
 	// runs only in float64.
 	Float32 func(s Settings) (OptimizerOf[float32], error)
+}
+
+// The kinds of Method.Kind.
+const (
+	// KindGradient optimizers follow the gradient: about one loss and one
+	// gradient evaluation per iteration (line searches a few more).
+	KindGradient = "gradient"
+	// KindPopulation optimizers evaluate a population of points per
+	// iteration and use no gradient (the GA, CMA-ES).
+	KindPopulation = "population"
+	// KindDirect optimizers use no gradient and few points per iteration
+	// (Nelder–Mead).
+	KindDirect = "direct"
+)
+
+// AxisLabel returns the label of the setting called name on a chart axis:
+// its Label, or its name.
+func (m Method) AxisLabel(name string) string {
+	if p, ok := m.param(name); ok && p.Label != "" {
+		return p.Label
+	}
+	return name
 }
 
 // ErrFloat64Only is wrapped by the error NewOptimizer returns for a

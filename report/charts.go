@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -313,19 +314,29 @@ func (w *writer) speed(p *optim.Problem) error {
 	return nil
 }
 
+// landscapeMax is the number of trajectories a landscape chart draws.
+const landscapeMax = 3
+
 // landscape draws the loss of a two-parameter problem as a contour map with
-// the trajectories of backprop, an Rprop variant and the GA for seed 1.
+// the trajectories for seed 1 of up to landscapeMax of the experiment's
+// optimizers: the first of each kind (gradient, population, direct, then
+// unstated) in the experiment's order, then the next ones.
 func (w *writer) landscape(p *optim.Problem) error {
 	if p.Dim() != 2 {
 		return nil
 	}
 	var chosen []string
-	for _, want := range [][]string{{"backprop"}, {"irprop-", "irprop+", "rprop+", "rprop-"}, {"ga"}} {
-		for _, m := range want {
-			if w.e.group(p.Name, m) != nil {
-				chosen = append(chosen, m)
-				break
+	seen := map[string]bool{}
+	for _, kind := range []string{optim.KindGradient, optim.KindPopulation, optim.KindDirect, ""} {
+		for _, m := range w.e.methods {
+			if w.e.kind(m) == kind && !seen[kind] && w.e.group(p.Name, m) != nil && len(chosen) < landscapeMax {
+				chosen, seen[kind] = append(chosen, m), true
 			}
+		}
+	}
+	for _, m := range w.e.methods {
+		if !slices.Contains(chosen, m) && w.e.group(p.Name, m) != nil && len(chosen) < landscapeMax {
+			chosen = append(chosen, m)
 		}
 	}
 	if len(chosen) == 0 {

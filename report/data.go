@@ -25,6 +25,17 @@ type experiment struct {
 	precision, otherPrecision string
 }
 
+// kind returns the Kind of the experiment's optimizer called name
+// (optim.KindGradient, …), or "" when unstated.
+func (e *experiment) kind(name string) string {
+	for _, m := range e.plan.Methods {
+		if m.Name == name {
+			return m.Kind
+		}
+	}
+	return ""
+}
+
 // group returns the runs of optimizer m on problem p in the main
 // precision, or nil.
 func (e *experiment) group(p, m string) *bench.Group { return e.groups[[2]string{p, m}] }

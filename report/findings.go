@@ -26,8 +26,12 @@ func (w *writer) findings() []string {
 		}
 	}
 	for _, p := range w.e.problems {
-		if s := w.gaVersusGradient(p); s != "" {
-			out = append(out, s)
+		for _, m := range w.e.methods {
+			if w.e.kind(m) == optim.KindPopulation {
+				if s := w.populationVersusOthers(p, m); s != "" {
+					out = append(out, s)
+				}
+			}
 		}
 	}
 	for _, p := range w.e.problems {
@@ -175,18 +179,21 @@ func (w *writer) floorParts(p *optim.Problem, group func(p, m string) *bench.Gro
 	return parts
 }
 
-// gaVersusGradient compares the GA with the best gradient method per
-// evaluation on p's headline target.
-func (w *writer) gaVersusGradient(p *optim.Problem) string {
-	ga := w.e.group(p.Name, "ga")
+// populationVersusOthers compares the population method pm (optim.
+// KindPopulation: the GA, CMA-ES, …), which evaluates many points per
+// iteration, with the best of the experiment's other optimizers that are
+// not population methods, per evaluation on p's headline target.
+func (w *writer) populationVersusOthers(p *optim.Problem, pm string) string {
+	ga := w.e.group(p.Name, pm)
 	if ga == nil {
 		return ""
 	}
+	name := "`" + pm + "`"
 	target := bench.HeadlineTarget(p)
 	gs, _ := targetStat(ga, target)
 	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
 	for _, m := range w.e.methods {
-		if m == "ga" {
+		if w.e.kind(m) == optim.KindPopulation {
 			continue
 		}
 		g := w.e.group(p.Name, m)
@@ -201,17 +208,17 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 		if gs.Successes == 0 {
 			return fmt.Sprintf("On `%s`, no optimizer reached `%s`.", p.Name, target)
 		}
-		return fmt.Sprintf("On `%s`, only the GA reached `%s` (aRT %s evaluations, %d/%d runs).", p.Name, target, fmtCount(gs.ERT), gs.Successes, gs.Runs)
+		return fmt.Sprintf("On `%s`, only %s reached `%s` (aRT %s evaluations, %d/%d runs).", p.Name, name, target, fmtCount(gs.ERT), gs.Successes, gs.Runs)
 	}
 	switch {
 	case gs.Successes == 0:
-		return fmt.Sprintf("On `%s`, the GA never reached `%s` within its budget, while `%s` did with an aRT of %s loss evaluations (%d/%d runs).",
-			p.Name, target, best.name, fmtCount(best.s.ERT), best.s.Successes, best.s.Runs)
+		return fmt.Sprintf("On `%s`, %s never reached `%s` within its budget, while `%s` did with an aRT of %s loss evaluations (%d/%d runs).",
+			p.Name, name, target, best.name, fmtCount(best.s.ERT), best.s.Successes, best.s.Runs)
 	case gs.ERT <= best.s.ERT:
-		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s`.",
-			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name)
+		return fmt.Sprintf("On `%s`, %s overtakes the other optimizers per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s`.",
+			p.Name, name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name)
 	}
-	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (aRT %s against %s; GA %d/%d runs, %s %d/%d).",
-		p.Name, gs.ERT/best.s.ERT, best.name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), gs.Successes, gs.Runs,
+	return fmt.Sprintf("On `%s`, %s needs %.3g× the loss evaluations of `%s` to reach `%s` (aRT %s against %s; %s %d/%d runs, %s %d/%d).",
+		p.Name, name, gs.ERT/best.s.ERT, best.name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), pm, gs.Successes, gs.Runs,
 		best.name, best.s.Successes, best.s.Runs)
 }

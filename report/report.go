@@ -128,7 +128,7 @@ func (w *writer) markdown() []byte {
 		len(e.plan.Tasks), len(e.plan.Problems), len(cfg.Optimizers), cfg.Seeds, e.precisionRuns())
 	fmt.Fprintf(&b, "- **Arithmetic:** %s\n", e.arithmeticText())
 	fmt.Fprintf(&b, "- **Budget:** %s iterations%s%s.\n", budgetText(cfg.Budget, cfg.Budgets), evalBudgetText(cfg), keepGoingText(cfg))
-	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed, uniform in [-1, 1].\n")
+	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed: %s.\n", e.startText())
 	fmt.Fprintf(&b, "- **Plateau rule:** a run stops with status `plateau` at iteration t when its best loss last improved (by more than a relative 1e-15) at t₀ and t − t₀ ≥ max(%d, t₀); its floor is that best loss.\n", cfg.PlateauMin)
 	fmt.Fprintf(&b, "- **Machine:** %s, %s/%s, GOMAXPROCS %d, %d workers; %s.\n", m.CPU, m.GOOS, m.GOARCH, m.GOMAXPROCS, m.Workers, m.GoVersion)
 	fmt.Fprintf(&b, "- **Code:** %s at revision `%s`; configuration hash `%.12s`.\n", m.Module, m.Revision, m.ConfigHash)
@@ -359,4 +359,21 @@ func (e *experiment) arithmeticText() string {
 		s += fmt.Sprintf(" (and in %s where stated: the same starting weights rounded to %[1]s, every operation in %[1]s except exp and tanh, computed in float64 and rounded once)", e.otherPrecision)
 	}
 	return s + "."
+}
+
+// startText says how the problems draw their starting weights.
+func (e *experiment) startText() string {
+	var custom []string
+	for _, p := range e.problems {
+		if p.Init != nil {
+			custom = append(custom, "`"+p.Name+"`")
+		}
+	}
+	switch {
+	case len(custom) == 0:
+		return "uniform in [-1, 1]"
+	case len(custom) == len(e.problems):
+		return "drawn by each problem's own rule (optim.Problem.Init)"
+	}
+	return "uniform in [-1, 1], except on " + strings.Join(custom, ", ") + " (the problem's own rule, optim.Problem.Init)"
 }

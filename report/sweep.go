@@ -340,22 +340,11 @@ func sweepTable(b *bytes.Buffer, rs []*bench.SweepResult) {
 	b.WriteString("\n")
 }
 
-// settingLabel names a setting for an axis.
-func settingLabel(name string) string {
-	if l, ok := map[string]string{
-		"lr":         "learning rate (lr)",
-		"momentum":   "momentum",
-		"delta0":     "initial step Δ0 (delta0)",
-		"eta+":       "step increase η+ (eta+)",
-		"eta-":       "step decrease η− (eta-)",
-		"delta-max":  "largest step Δmax (delta-max)",
-		"delta-min":  "smallest step Δmin (delta-min)",
-		"population": "population size (population)",
-		"sigma":      "mutation σ (sigma)",
-		"mutation":   "mutation probability (mutation)",
-		"crossover":  "crossover probability (crossover)",
-	}[name]; ok {
-		return l
+// settingLabel names a setting of optimizer for an axis: the Label its
+// registered definition gives it, or its name.
+func settingLabel(optimizer, name string) string {
+	if m, err := optim.LookupMethod(optimizer); err == nil {
+		return m.AxisLabel(name)
 	}
 	return name
 }
@@ -365,11 +354,11 @@ func settingLabel(name string) string {
 func drawSweep(r *bench.SweepResult, dir, prefix string, svg bool, log io.Writer) ([]chart, error) {
 	m := r.Manifest
 	xs := m.Axes[0].Labels()
-	xLabel := settingLabel(m.Axes[0].Setting)
+	xLabel := settingLabel(m.Optimizer, m.Axes[0].Setting)
 	ys, yLabel := []string{""}, ""
 	h := stripH
 	if len(m.Axes) > 1 {
-		ys, yLabel = m.Axes[1].Labels(), settingLabel(m.Axes[1].Setting)
+		ys, yLabel = m.Axes[1].Labels(), settingLabel(m.Optimizer, m.Axes[1].Setting)
 		h = chartH
 	}
 	what := fmt.Sprintf("%s on %s", m.Optimizer, m.Problem)

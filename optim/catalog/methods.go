@@ -54,13 +54,14 @@ type checked[T optim.Float] interface {
 func rpropMethod(v optim.RpropVariant, doc string) optim.Method {
 	m := optim.Method{
 		Name: v.String(),
+		Kind: optim.KindGradient,
 		Doc:  doc,
 		Params: []optim.Param{
-			{Name: "eta+", Default: optim.DefaultRpropEtaPlus, Doc: "step increase factor, > 1", Bounded: true, Min: 1, MinOpen: true, Max: inf},
-			{Name: "eta-", Default: optim.DefaultRpropEtaMinus, Doc: "step decrease factor, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
-			{Name: "delta0", Default: optim.DefaultRpropDelta0, Doc: "initial step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
-			{Name: "delta-max", Default: optim.DefaultRpropDeltaMax, Doc: "largest step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
-			{Name: "delta-min", Default: optim.DefaultRpropDeltaMin, Doc: "smallest step, in [0, delta-max] (0: none)", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
+			{Name: "eta+", Label: "step increase η+ (eta+)", Default: optim.DefaultRpropEtaPlus, Doc: "step increase factor, > 1", Bounded: true, Min: 1, MinOpen: true, Max: inf},
+			{Name: "eta-", Label: "step decrease η− (eta-)", Default: optim.DefaultRpropEtaMinus, Doc: "step decrease factor, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "delta0", Label: "initial step Δ0 (delta0)", Default: optim.DefaultRpropDelta0, Doc: "initial step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "delta-max", Label: "largest step Δmax (delta-max)", Default: optim.DefaultRpropDeltaMax, Doc: "largest step, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "delta-min", Label: "smallest step Δmin (delta-min)", Default: optim.DefaultRpropDeltaMin, Doc: "smallest step, in [0, delta-max] (0: none)", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
 		},
 	}
 	m.Float64, m.Float32 = both(
@@ -98,7 +99,7 @@ func quickprop[T optim.Float](s optim.Settings) *optim.QuickpropOf[T] {
 
 // lrParam is the learning rate of the gradient methods.
 func lrParam(def float64, doc string) optim.Param {
-	return optim.Param{Name: "lr", Default: def, Doc: doc + ", > 0 (per-problem defaults apply)", Bounded: true, Min: 0, MinOpen: true, Max: inf}
+	return optim.Param{Name: "lr", Label: "learning rate (lr)", Default: def, Doc: doc + ", > 0 (per-problem defaults apply)", Bounded: true, Min: 0, MinOpen: true, Max: inf}
 }
 
 // Methods returns the built-in optimizers in their fixed order: backprop,
@@ -108,63 +109,69 @@ func lrParam(def float64, doc string) optim.Param {
 func Methods() []optim.Method {
 	bp := optim.Method{
 		Name: "backprop",
+		Kind: optim.KindGradient,
 		Doc:  "full-batch gradient descent on backprop gradients, optional momentum",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: 0, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
+			{Name: "momentum", Label: "momentum μ (momentum)", Default: 0, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
 		},
 	}
 	bp.Float64, bp.Float32 = both(backprop[float64], backprop[float32])
 	gaM := optim.Method{
 		Name: "ga",
+		Kind: optim.KindPopulation,
 		Doc:  "real-coded GA: tournament selection, elitism, BLX-α crossover, Gaussian mutation",
 		Params: []optim.Param{
-			{Name: "population", Default: optim.DefaultGAPopulation, Doc: "individuals, integer in [2, 2^20]", Integer: true, Bounded: true, Min: 2, Max: 1 << 20},
-			{Name: "elite", Default: optim.DefaultGAElite, Doc: "best individuals kept unchanged, integer in [1, population)", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
-			{Name: "tournament", Default: optim.DefaultGATournament, Doc: "tournament size, integer in [1, population]", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
-			{Name: "crossover", Default: optim.DefaultGACrossoverRate, Doc: "crossover probability per pair, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
-			{Name: "alpha", Default: optim.DefaultGAAlpha, Doc: "BLX-α extension, ≥ 0", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
-			{Name: "mutation", Default: optim.DefaultGAMutationRate, Doc: "mutation probability per gene, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
-			{Name: "sigma", Default: optim.DefaultGAMutationSigma, Doc: "Gaussian mutation standard deviation, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
-			{Name: "init-range", Default: optim.DefaultGAInitRange, Doc: "initial population uniform in [-r, r], > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "population", Label: "population size (population)", Default: optim.DefaultGAPopulation, Doc: "individuals, integer in [2, 2^20]", Integer: true, Bounded: true, Min: 2, Max: 1 << 20},
+			{Name: "elite", Label: "elite individuals (elite)", Default: optim.DefaultGAElite, Doc: "best individuals kept unchanged, integer in [1, population)", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
+			{Name: "tournament", Label: "tournament size (tournament)", Default: optim.DefaultGATournament, Doc: "tournament size, integer in [1, population]", Integer: true, Bounded: true, Min: 1, Max: 1 << 20},
+			{Name: "crossover", Label: "crossover probability (crossover)", Default: optim.DefaultGACrossoverRate, Doc: "crossover probability per pair, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
+			{Name: "alpha", Label: "BLX-α (alpha)", Default: optim.DefaultGAAlpha, Doc: "BLX-α extension, ≥ 0", ZeroOK: true, Bounded: true, Min: 0, Max: inf},
+			{Name: "mutation", Label: "mutation probability (mutation)", Default: optim.DefaultGAMutationRate, Doc: "mutation probability per gene, in [0, 1]", ZeroOK: true, Bounded: true, Min: 0, Max: 1},
+			{Name: "sigma", Label: "mutation σ (sigma)", Default: optim.DefaultGAMutationSigma, Doc: "Gaussian mutation standard deviation, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "init-range", Label: "initial range (init-range)", Default: optim.DefaultGAInitRange, Doc: "initial population uniform in [-r, r], > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	gaM.Float64, gaM.Float32 = both(ga[float64], ga[float32])
 	mom := optim.Method{
 		Name: "momentum",
+		Kind: optim.KindGradient,
 		Doc:  "gradient descent with heavy-ball momentum (backprop with momentum 0.9)",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
+			{Name: "momentum", Label: "momentum μ (momentum)", Default: optim.DefaultMomentum, Doc: "heavy-ball momentum, in [0, 1)", ZeroOK: true, Bounded: true, Min: 0, Max: 1, MaxOpen: true},
 		},
 	}
 	mom.Float64, mom.Float32 = both(backprop[float64], backprop[float32])
 	nes := optim.Method{
 		Name: "nesterov",
+		Kind: optim.KindGradient,
 		Doc:  "gradient descent with Nesterov momentum (Sutskever et al. 2013)",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "learning rate"),
-			{Name: "momentum", Default: optim.DefaultMomentum, Doc: "momentum, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "momentum", Label: "momentum μ (momentum)", Default: optim.DefaultMomentum, Doc: "momentum, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
 		},
 	}
 	nes.Float64, nes.Float32 = both(nesterov[float64], nesterov[float32])
 	ad := optim.Method{
 		Name: "adam",
+		Kind: optim.KindGradient,
 		Doc:  "Adam (Kingma & Ba 2015) as in Keras/TensorFlow, full batch",
 		Params: []optim.Param{
 			lrParam(optim.DefaultAdamLearningRate, "learning rate"),
-			{Name: "beta1", Default: optim.DefaultAdamBeta1, Doc: "first-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
-			{Name: "beta2", Default: optim.DefaultAdamBeta2, Doc: "second-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
-			{Name: "epsilon", Default: optim.DefaultAdamEpsilon, Doc: "added to √v (Keras's epsilon hat), > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "beta1", Label: "first-moment decay β1 (beta1)", Default: optim.DefaultAdamBeta1, Doc: "first-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "beta2", Label: "second-moment decay β2 (beta2)", Default: optim.DefaultAdamBeta2, Doc: "second-moment decay, in (0, 1)", Bounded: true, Min: 0, MinOpen: true, Max: 1, MaxOpen: true},
+			{Name: "epsilon", Label: "ε̂ (epsilon)", Default: optim.DefaultAdamEpsilon, Doc: "added to √v (Keras's epsilon hat), > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	ad.Float64, ad.Float32 = both(adam[float64], adam[float32])
 	qp := optim.Method{
 		Name: "quickprop",
+		Kind: optim.KindGradient,
 		Doc:  "quickprop (Fahlman 1988): per-weight secant steps plus a gradient term",
 		Params: []optim.Param{
 			lrParam(optim.DefaultLearningRate, "gradient-descent coefficient ε"),
-			{Name: "max-growth", Default: optim.DefaultMaxGrowth, Doc: "maximum growth factor μ, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
+			{Name: "max-growth", Label: "maximum growth μ (max-growth)", Default: optim.DefaultMaxGrowth, Doc: "maximum growth factor μ, > 0", Bounded: true, Min: 0, MinOpen: true, Max: inf},
 		},
 	}
 	qp.Float64, qp.Float32 = both(quickprop[float64], quickprop[float32])

@@ -15,6 +15,24 @@ import (
 // experiment that names none, in report order.
 var DefaultProblems = []string{"seed3", "celsius", "xor", "parity4", "spirals", "linsep-128x8", "celsius-tf", "iris"}
 
+// DefaultFloat32 are the problems of the default experiment that also run
+// in float32 (all others run in float64 only), so that the report's
+// precision-limit chart shows how far each floor moves with the
+// arithmetic.
+var DefaultFloat32 = []string{"celsius", "seed3"}
+
+// DefaultBudgets are per-problem iteration budgets of the default
+// experiment, for problems whose iterations are expensive or that are
+// solved (or stuck) long before the global budget (iris: its Rprop runs
+// that reach 1e-12 do so within about 2400 epochs, the others stall by
+// 2000; 150 samples make an epoch 30× seed3's).
+var DefaultBudgets = map[string]int{
+	"parity4":      20000,
+	"spirals":      1000,
+	"linsep-128x8": 3000,
+	"iris":         2000,
+}
+
 // data holds the real data sets shipped with optbench; data/README.md says
 // where each comes from and under which licence.
 //

@@ -33,6 +33,7 @@ func Methods() []optim.Method {
 	return []optim.Method{
 		{
 			Name:   "lbfgs",
+			Kind:   optim.KindGradient,
 			Doc:    "gonum L-BFGS, one major iteration per step",
 			Params: []optim.Param{{Name: "store", Default: DefaultStore, Doc: "stored updates, integer ≥ 1", Integer: true, Bounded: true, Min: 1, Max: 1 << 20}},
 			Float64: gonum(func(s optim.Settings) *Gonum {
@@ -41,16 +42,19 @@ func Methods() []optim.Method {
 		},
 		{
 			Name:    "bfgs",
+			Kind:    optim.KindGradient,
 			Doc:     "gonum BFGS, one major iteration per step",
 			Float64: gonum(func(optim.Settings) *Gonum { return &Gonum{Method: "bfgs"} }),
 		},
 		{
 			Name:    "cg",
+			Kind:    optim.KindGradient,
 			Doc:     "gonum nonlinear conjugate gradient (Hestenes–Stiefel), one major iteration per step",
 			Float64: gonum(func(optim.Settings) *Gonum { return &Gonum{Method: "cg"} }),
 		},
 		{
 			Name:   "neldermead",
+			Kind:   optim.KindDirect,
 			Doc:    "gonum Nelder–Mead simplex, one major iteration per step",
 			Params: []optim.Param{{Name: "simplex-size", Default: DefaultSimplexSize, Doc: "initial simplex size, > 0", Bounded: true, Min: 0, MinOpen: true, Max: math.Inf(1)}},
 			Float64: gonum(func(s optim.Settings) *Gonum {
@@ -59,6 +63,7 @@ func Methods() []optim.Method {
 		},
 		{
 			Name: "cmaes",
+			Kind: optim.KindPopulation,
 			Doc:  "gonum CMA-ES (Cholesky), one generation per step",
 			Params: []optim.Param{
 				{Name: "population", Default: 0, Doc: "population, integer ≥ 2 (0: 4 + ⌊3 ln dim⌋)", Integer: true, ZeroOK: true, Bounded: true, Min: 2, Max: 1 << 20},
