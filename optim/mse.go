@@ -6,8 +6,9 @@ import "fmt"
 type layerPlan struct {
 	in, out int
 	act     Activation
-	w       int // offset of the weights
-	b       int // offset of the biases, or -1
+	w       int  // offset of the weights
+	b       int  // offset of the biases, or -1
+	wide    bool // products computed by gemm (see wideLayer)
 }
 
 // mseBlock is the largest number of samples Loss and Grad process together,
@@ -48,6 +49,11 @@ type MSEOf[T Float] struct {
 	block int // samples per block: min(N, mseBlock)
 
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
+
+	// wide is set when a layer is wide (see wideLayer); pack then holds
+	// the transposed weights of widePanel neurons of a wide layer.
+	wide bool
+	pack []float64
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -97,11 +103,21 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 		return nil, fmt.Errorf("optim: dataset Y has %d values, want N·Out = %d", len(data.Y), data.N*net.Out())
 	}
 	m := &MSEOf[T]{net: net, data: data, x: toFloat[T](data.X), y: toFloat[T](data.Y), dim: net.Dim(), inDim: net.In, outDim: net.Out()}
-	block := min(data.N, mseBlock)
+	block, widest, in := mseBlock, 0, net.In
+	for _, l := range net.Layers {
+		if wideLayer[T](in, l.Out) {
+			m.wide, block, widest = true, wideBlock, max(widest, in)
+		}
+		in = l.Out
+	}
+	block = min(data.N, block)
 	m.block = block
+	if m.wide {
+		m.pack = make([]float64, widest*widePanel)
+	}
 	off, in := 0, net.In
 	for _, l := range net.Layers {
-		p := layerPlan{in: in, out: l.Out, act: l.Act, w: off, b: -1}
+		p := layerPlan{in: in, out: l.Out, act: l.Act, w: off, b: -1, wide: wideLayer[T](in, l.Out)}
 		off += l.Out * in
 		if l.Bias {
 			p.b = off
@@ -117,6 +133,8 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	m.nk = T(data.N * m.outDim)
 	m.scale = 2 / m.nk
 	switch {
+	case m.wide:
+		// The general path, the only one with wide layers.
 	case len(m.plan) == 1 && m.outDim == 1:
 		m.shape = shapePerceptron
 	case len(m.plan) == 2 && m.outDim == 1:
@@ -160,6 +178,17 @@ func (m *MSEOf[T]) forward(x, input []T) []T {
 		p := &m.plan[l]
 		a := m.act[l]
 		w := x[p.w : p.w+p.out*p.in]
+		if p.wide {
+			for o := range a {
+				var b T
+				if p.b >= 0 {
+					b = x[p.b+o]
+				}
+				a[o] = apply(p.act, wideNeuron(w[o*p.in:(o+1)*p.in], prev, b))
+			}
+			prev = a
+			continue
+		}
 		for o := range a {
 			row := w[o*p.in : (o+1)*p.in]
 			var z T
@@ -183,17 +212,29 @@ func (m *MSEOf[T]) forward(x, input []T) []T {
 // evaluation, where sigmoid layers are computed with activatePair (their
 // complements σ(−z) in bcomp).
 func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
+	return m.forwardBlockEval(x, in, nb, m.eval)
+}
+
+// forwardBlockEval is forwardBlock in the evaluation mode eval.
+func (m *MSEOf[T]) forwardBlockEval(x, in []T, nb int, eval EvalMode) []T {
 	prev := in
 	for l := range m.plan {
 		p := &m.plan[l]
 		a := m.bact[l][:nb*p.out]
 		w := x[p.w : p.w+p.out*p.in]
-		if p.b >= 0 {
+		switch {
+		case p.wide:
+			var b []float64
+			if p.b >= 0 {
+				b = f64s(x[p.b : p.b+p.out])
+			}
+			wideAffine(f64s(a), f64s(w), b, f64s(prev), m.pack, p.in, p.out)
+		case p.b >= 0:
 			affine(a, w, x[p.b:p.b+p.out], prev, p.in, p.out)
-		} else {
+		default:
 			affine(a, w, nil, prev, p.in, p.out)
 		}
-		if m.carefulLayer(l) {
+		if eval == Careful && p.act == Sigmoid {
 			activatePair(a, m.bcomp[l])
 		} else {
 			activate(p.act, a)
@@ -298,7 +339,11 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			if l > 0 {
 				prev = m.bact[l-1][:nb*p.in]
 			}
-			accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
+			if p.wide {
+				wideAccumulate(f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
+			} else {
+				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
+			}
 			if p.b >= 0 {
 				accumulateBias(grad[p.b:p.b+p.out], d, first)
 			}
@@ -306,7 +351,11 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 				break
 			}
 			dp := m.bdelta[l-1][:nb*p.in]
-			backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
+			if p.wide {
+				wideBackDelta(f64s(dp), f64s(d), f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
+			} else {
+				backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
+			}
 			if m.carefulLayer(l - 1) {
 				derivMulPair(dp, prev, m.bcomp[l-1])
 			} else {
@@ -339,6 +388,9 @@ func (m *MSEOf[T]) Predict(out, x, input []T) []T {
 func (m *MSEOf[T]) Classified(x []T) bool {
 	if len(x) != m.dim {
 		panic(badDim)
+	}
+	if m.wide {
+		return m.classifiedBlocks(x)
 	}
 	for s := 0; s < m.data.N; s++ {
 		out := m.forward(x, m.x[s*m.inDim:(s+1)*m.inDim])

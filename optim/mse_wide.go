@@ -1,0 +1,129 @@
+package optim
+
+import (
+	"math"
+	"unsafe"
+)
+
+// Wide layers. A layer with at least wideMinIn inputs and wideMinOut
+// neurons, in float64, computes its three products with gemm (blocked,
+// AVX2+FMA micro-kernels where the CPU has them, the same bits everywhere):
+//
+//	forward   z[s,o]  = fma(prev[s,nin−1], w[o,nin−1], … fma(prev[s,0], w[o,0], b[o]))   (b = 0 without bias)
+//	backward  dp[s,i] = fma(d[s,nout−1], w[nout−1,i], … fma(d[s,0], w[0,i], 0))
+//	gradient  gw[o,i] = fma(d[N−1,o], prev[N−1,i], … fma(d[0,o], prev[0,i], 0))           (over all samples, in order)
+//
+// and the bias gradient as the narrow layers do (0 + d[0,o] + d[1,o] + …).
+// The narrow layers keep the arithmetic they always had (plain multiplies
+// and adds, see layerkernels.go), so networks without a wide layer, every
+// built-in problem among them, compute what they computed before wide
+// layers existed; a network with a wide layer uses the general path of
+// Grad (never the specialised perceptron and two-layer shapes) and blocks
+// of up to wideBlock samples.
+//
+// The thresholds: the micro-kernels are 4 neurons (forward) or 4 inputs
+// (backward, gradient) wide, so a layer narrower than 8 neurons would run
+// mostly on the scalar edges; and below 32 inputs the cost of a layer is
+// dominated by its activations, not its products (BenchmarkWideLayer).
+const (
+	wideMinIn  = 32
+	wideMinOut = 8
+	// wideBlock is the number of samples of a block when a network has a
+	// wide layer: larger than mseBlock, to spread the packing of the
+	// transposed weights (one panel at a time) and the loads and stores
+	// of the gradient over more samples.
+	wideBlock = 256
+	// widePanel is the number of neurons whose transposed weights the
+	// forward pass packs at a time (a multiple of the kernels' 12).
+	widePanel = 48
+)
+
+// wideLayer reports whether a layer of nin inputs and nout neurons is
+// wide, in the arithmetic T.
+func wideLayer[T Float](nin, nout int) bool {
+	return unsafe.Sizeof(T(0)) == 8 && nin >= wideMinIn && nout >= wideMinOut
+}
+
+// f64s returns s as a []float64; T must be 8 bytes wide (its underlying
+// type float64), as wideLayer checks.
+func f64s[T Float](s []T) []float64 {
+	if unsafe.Sizeof(T(0)) != 8 {
+		panic("optim: f64s of a 4-byte float")
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// wideAffine stores in z (nb×nout) the weighted sums of the nb input rows in
+// prev (nb×nin), as defined above, packing the transposed weights of
+// widePanel neurons at a time into pack (nin·widePanel values).
+func wideAffine(z, w, bias, prev, pack []float64, nin, nout int) {
+	nb := len(z) / nout
+	for s := range nb {
+		zs := z[s*nout : s*nout+nout]
+		if bias != nil {
+			copy(zs, bias[:nout])
+		} else {
+			clear(zs)
+		}
+	}
+	pack = pack[:nin*widePanel]
+	for o0 := 0; o0 < nout; o0 += widePanel {
+		nc := min(widePanel, nout-o0)
+		for o := range nc {
+			row := w[(o0+o)*nin : (o0+o)*nin+nin]
+			for i, v := range row {
+				pack[i*nc+o] = v
+			}
+		}
+		gemm(nb, nc, nin, prev, nin, 1, pack, nc, z[o0:], nout)
+	}
+}
+
+// wideBackDelta stores in dp (nb×nin) the back-propagated sums of the
+// deltas d (nb×nout) through the weights w (nout×nin), as defined above.
+func wideBackDelta(dp, d, w []float64, nin, nout int) {
+	clear(dp)
+	nb := len(dp) / nin
+	gemm(nb, nin, nout, d, nout, 1, w, nin, dp, nin)
+}
+
+// wideAccumulate adds to the weight gradient gw (nout×nin) the
+// contributions of the block's deltas d (nb×nout) and inputs prev (nb×nin),
+// as defined above, starting from 0 when first is set.
+func wideAccumulate(gw, d, prev []float64, nin, nout int, first bool) {
+	gw = gw[:nout*nin]
+	if first {
+		clear(gw)
+	}
+	nb := len(d) / nout
+	gemm(nout, nin, nb, d, 1, nout, prev, nin, gw, nin)
+}
+
+// wideNeuron returns the weighted sum of one neuron of a wide layer for one
+// input row, as wideAffine computes it (for forward).
+func wideNeuron[T Float](row, in []T, b T) T {
+	z := float64(b)
+	in = in[:len(row)]
+	for i, v := range row {
+		z = math.FMA(float64(in[i]), float64(v), z)
+	}
+	return T(z)
+}
+
+// classifiedBlocks is Classified for networks with a wide layer: the same
+// outputs as forward gives (plain evaluation), computed in blocks.
+func (m *MSEOf[T]) classifiedBlocks(x []T) bool {
+	n, nin, nout := m.data.N, m.inDim, m.outDim
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		out := m.forwardBlockEval(x, m.x[s0*nin:(s0+nb)*nin], nb, Plain)
+		y := m.y[s0*nout : (s0+nb)*nout]
+		y = y[:len(out)]
+		for k, v := range out {
+			if (y[k] >= 0.5) != (v > 0.5) || v == 0.5 {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,176 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// wideTestNets have wide layers (see wideLayer) next to narrow ones, with
+// widths that are not multiples of the 4×12 micro-tile, with and without
+// biases.
+func wideTestNets() []Network {
+	return []Network{
+		{In: 33, Layers: []Layer{{Out: 9, Act: Tanh, Bias: true}, {Out: 8, Act: Sigmoid, Bias: true}}},
+		{In: 40, Layers: []Layer{{Out: 13, Act: Sigmoid}, {Out: 1, Act: Sigmoid, Bias: true}}},
+		{In: 5, Layers: []Layer{{Out: 40, Act: Tanh, Bias: true}, {Out: 35, Act: Sigmoid, Bias: true}, {Out: 10, Act: Sigmoid, Bias: true}}},
+		{In: 64, Layers: []Layer{{Out: 50, Act: Linear}, {Out: 11, Act: Tanh}}},
+	}
+}
+
+// wideObjective returns an MSE of net on n random samples, and parameters
+// of the scale of a Glorot initialisation.
+func wideObjective(t *testing.T, net Network, n int, seed uint64) (*MSE, []float64) {
+	t.Helper()
+	rnd := rand.New(rand.NewPCG(seed, 12))
+	m := randomNetObjective(t, net, n, rnd)
+	require.True(t, m.wide, "%v has no wide layer", net)
+	x := make([]float64, m.Dim())
+	in := net.In
+	off := 0
+	for _, l := range net.Layers {
+		for i := range l.Out * in {
+			x[off+i] = rnd.NormFloat64() / math.Sqrt(float64(in))
+		}
+		off += l.Out * in
+		if l.Bias {
+			for i := range l.Out {
+				x[off+i] = rnd.NormFloat64() * 0.1
+			}
+			off += l.Out
+		}
+		in = l.Out
+	}
+	return m, x
+}
+
+func TestWideGradCheck(t *testing.T) {
+	for _, net := range wideTestNets() {
+		for _, eval := range []EvalMode{Plain, Careful} {
+			t.Run(fmt.Sprintf("net=%v/eval=%v", net, eval), func(t *testing.T) {
+				m, x := wideObjective(t, net, 7, 1)
+				m.SetEval(eval)
+				checkGrad(t, m, x)
+			})
+		}
+	}
+}
+
+// requireSameBits fails unless a and b hold the same bits.
+func requireSameBits(t *testing.T, a, b []float64, what string) {
+	t.Helper()
+	require.Equal(t, len(a), len(b), what)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("%s[%d]: %v and %v differ in their bits", what, i, a[i], b[i])
+		}
+	}
+}
+
+// TestWideSIMDBitIdentical computes Loss, Grad, Predict and Classified of
+// networks with wide layers with the SIMD kernels and with the portable
+// path, over several blocks of samples (the last one partial), in plain
+// and careful evaluation, and requires the same bits.
+func TestWideSIMDBitIdentical(t *testing.T) {
+	if !gemmSIMD {
+		t.Skip("no AVX2+FMA: only the portable path runs here")
+	}
+	for _, net := range wideTestNets() {
+		for _, eval := range []EvalMode{Plain, Careful} {
+			t.Run(fmt.Sprintf("net=%v/eval=%v", net, eval), func(t *testing.T) {
+				m, x := wideObjective(t, net, 2*wideBlock+37, 2)
+				m.SetEval(eval)
+				var loss, gloss [2]float64
+				var grad [2][]float64
+				var pred [2][]float64
+				var cls [2]bool
+				for k, on := range []bool{false, true} {
+					withSIMD(on, func() {
+						grad[k] = make([]float64, m.Dim())
+						loss[k] = m.Loss(x)
+						gloss[k] = m.Grad(grad[k], x)
+						pred[k] = m.Predict(nil, x, m.x[5*m.inDim:6*m.inDim])
+						cls[k] = m.Classified(x)
+					})
+				}
+				requireSameBits(t, loss[:], []float64{loss[1], gloss[1]}, "Loss, Grad's loss (SIMD)")
+				requireSameBits(t, loss[:1], loss[1:], "Loss")
+				requireSameBits(t, grad[0], grad[1], "Grad")
+				requireSameBits(t, pred[0], pred[1], "Predict")
+				require.Equal(t, cls[0], cls[1], "Classified")
+			})
+		}
+	}
+}
+
+// TestWideBlockIndependent checks that the size of the blocks of samples
+// does not change a bit of Loss or Grad of a network with wide layers, and
+// that Predict gives the outputs of the blocked forward pass.
+func TestWideBlockIndependent(t *testing.T) {
+	for _, net := range wideTestNets() {
+		t.Run(fmt.Sprintf("net=%v", net), func(t *testing.T) {
+			m, x := wideObjective(t, net, wideBlock+19, 3)
+			want := make([]float64, m.Dim())
+			wantLoss := m.Grad(want, x)
+			for _, block := range []int{1, 3, 64, wideBlock - 1} {
+				m.block = block
+				got := make([]float64, m.Dim())
+				loss := m.Grad(got, x)
+				requireSameBits(t, []float64{loss, m.Loss(x)}, []float64{wantLoss, wantLoss}, fmt.Sprintf("block=%d: loss", block))
+				requireSameBits(t, got, want, fmt.Sprintf("block=%d: Grad", block))
+			}
+			m.block = wideBlock
+			out := m.forwardBlockEval(x, m.x[:m.block*m.inDim], m.block, Plain)
+			for s := range m.block {
+				p := m.Predict(nil, x, m.x[s*m.inDim:(s+1)*m.inDim])
+				requireSameBits(t, p, out[s*m.outDim:(s+1)*m.outDim], fmt.Sprintf("Predict of sample %d", s))
+			}
+		})
+	}
+}
+
+// TestWideGradAllocs checks that Loss and Grad of a network with wide
+// layers allocate nothing.
+func TestWideGradAllocs(t *testing.T) {
+	m, x := wideObjective(t, wideTestNets()[2], 300, 4)
+	g := make([]float64, m.Dim())
+	if a := testing.AllocsPerRun(10, func() { m.Grad(g, x); m.Loss(x) }); a != 0 {
+		t.Errorf("Grad and Loss allocate %v times, want 0", a)
+	}
+}
+
+// TestBuiltinProblemsNarrow checks that no built-in problem has a wide
+// layer, in either arithmetic: they all keep the arithmetic of the narrow
+// layers (and of the specialised shapes), bit for bit what they computed
+// before wide layers existed.
+func TestBuiltinProblemsNarrow(t *testing.T) {
+	for _, p := range Problems() {
+		if m := p.Objective(); m.wide {
+			t.Errorf("%s (%v) has a wide layer", p.Name, p.Net)
+		}
+		if m := ProblemObjective[float32](p, Plain); m.wide {
+			t.Errorf("%s in float32 has a wide layer", p.Name)
+		}
+	}
+}
+
+// TestWideFloat32Narrow checks that float32 keeps the narrow layers'
+// arithmetic for every width, and that its gradient is right there.
+func TestWideFloat32Narrow(t *testing.T) {
+	net := wideTestNets()[0]
+	m64, x := wideObjective(t, net, 20, 5)
+	m, err := NewMSEOf[float32](net, m64.Data())
+	require.NoError(t, err)
+	require.False(t, m.wide)
+	x32 := make([]float32, len(x))
+	ParamsTo(x32, x)
+	g32, g64 := make([]float32, len(x)), make([]float64, len(x))
+	m.Grad(g32, x32)
+	m64.Grad(g64, x)
+	for i := range g64 {
+		require.InDelta(t, g64[i], float64(g32[i]), 1e-5*(1+math.Abs(g64[i])), "gradient entry %d", i)
+	}
+}
