@@ -15,10 +15,10 @@ import "math"
 // The order of the operations on each element is fixed by this definition
 // and nothing else: not by the CPU, the tiling, nor whether the SIMD
 // micro-kernels run (gemmSIMD). On amd64 with AVX2 and FMA, tiles of 4 rows
-// × 12, 8 or 4 columns run in assembly, 4 columns per vector lane, with the
-// same fused multiply-adds in the same order as gemmGo, which computes the
-// rest and everything on other CPUs: both give the same bits, which
-// TestGemmSIMDBitIdentical checks. There are no horizontal reductions.
+// × 12, 8, 4 or 1–3 (masked) columns, and single rows, run in assembly, 4
+// columns to a vector, with the same fused multiply-adds in the same order
+// as gemmGo, the portable path for other CPUs: both give the same bits,
+// which TestGemmSIMDBitIdentical checks. There are no horizontal reductions.
 func gemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
@@ -44,17 +44,19 @@ func gemm(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []floa
 // gemmKC is the length of gemm's chunks of p.
 const gemmKC = 256
 
-// gemmChunk is gemm with the micro-kernels, for k ≥ 1.
+// gemmMask[r] selects the first r lanes of a vector of 4 (r = 1, …, 4).
+var gemmMask = [5][4]uint64{{}, {^uint64(0)}, {^uint64(0), ^uint64(0)}, {^uint64(0), ^uint64(0), ^uint64(0)},
+	{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}}
+
+// gemmChunk is gemm with the micro-kernels, for k ≥ 1: column panels of
+// 12 (then 8, then 4, then 1–3 masked) times every 4-row group, then the
+// rows left over one at a time.
 func gemmChunk(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
 	const f = 8 // bytes per float64
 	m4 := m &^ 3
-	j := 0
-	for ; j < n; j += 12 {
+	for j := 0; j < n && m4 > 0; {
 		w := min(12, n-j)
-		if w < 4 {
-			break
-		}
-		if w < 12 {
+		if w > 4 {
 			w &^= 3
 		}
 		pb := &b[j]
@@ -65,20 +67,24 @@ func gemmChunk(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c [
 				gemm4x12(k, pa, ars*f, acs*f, pb, ldb*f, pc, ldc*f)
 			case 8:
 				gemm4x8(k, pa, ars*f, acs*f, pb, ldb*f, pc, ldc*f)
-			default:
+			case 4:
 				gemm4x4(k, pa, ars*f, acs*f, pb, ldb*f, pc, ldc*f)
+			default:
+				gemm4x4m(k, pa, ars*f, acs*f, pb, ldb*f, pc, ldc*f, &gemmMask[w])
 			}
 		}
-		if w < 12 {
-			j += w
-			break
+		j += w
+	}
+	for i := m4; i < m; i++ {
+		pa := &a[i*ars]
+		ci := c[i*ldc:]
+		j := 0
+		for ; j+12 <= n; j += 12 {
+			gemm1x12(k, pa, ars*f, acs*f, &b[j], ldb*f, &ci[j], ldc*f)
 		}
-	}
-	if j < n && m4 > 0 {
-		gemmGo(m4, n-j, k, a, ars, acs, b[j:], ldb, c[j:], ldc)
-	}
-	if m4 < m {
-		gemmGo(m-m4, n, k, a[m4*ars:], ars, acs, b, ldb, c[m4*ldc:], ldc)
+		for ; j < n; j += 4 {
+			gemm1x4m(k, pa, ars*f, acs*f, &b[j], ldb*f, &ci[j], ldc*f, &gemmMask[min(4, n-j)])
+		}
 	}
 }
 

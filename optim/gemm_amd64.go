@@ -19,3 +19,18 @@ func gemm4x8(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, l
 
 //go:noescape
 func gemm4x4(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+
+// gemm4x4m is gemm4x4 on the columns whose lanes of mask are all ones.
+//
+//go:noescape
+func gemm4x4m(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, mask *[4]uint64)
+
+// gemm1x12 is one row of gemm4x12.
+//
+//go:noescape
+func gemm1x12(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+
+// gemm1x4m is one row of gemm4x4m.
+//
+//go:noescape
+func gemm1x4m(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, mask *[4]uint64)

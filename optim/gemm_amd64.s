@@ -152,3 +152,82 @@ loop4:
 	VMOVUPD Y9, (DX)(R13*1)
 	VZEROUPPER
 	RET
+
+// func gemm4x4m(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, mask *[4]uint64)
+// is gemm4x4 on the columns whose mask lanes are all ones: the other
+// lanes of B and C are neither loaded nor stored.
+TEXT ·gemm4x4m(SB), NOSPLIT, $0-72
+	PROLOGUE
+	MOVQ    mask+64(FP), AX
+	VMOVDQU (AX), Y8
+	VMASKMOVPD (DX), Y8, Y0
+	VMASKMOVPD (DX)(R11*1), Y8, Y3
+	VMASKMOVPD (DX)(R11*2), Y8, Y6
+	VMASKMOVPD (DX)(R13*1), Y8, Y9
+
+loop4m:
+	VMASKMOVPD (DI), Y8, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD Y12, Y15, Y0
+	VBROADCASTSD (SI)(R8*1), Y14
+	VFMADD231PD Y12, Y14, Y3
+	VBROADCASTSD (SI)(R8*2), Y13
+	VFMADD231PD Y12, Y13, Y6
+	VBROADCASTSD (SI)(R12*1), Y11
+	VFMADD231PD Y12, Y11, Y9
+	ADDQ R9, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  loop4m
+
+	VMASKMOVPD Y0, Y8, (DX)
+	VMASKMOVPD Y3, Y8, (DX)(R11*1)
+	VMASKMOVPD Y6, Y8, (DX)(R11*2)
+	VMASKMOVPD Y9, Y8, (DX)(R13*1)
+	VZEROUPPER
+	RET
+
+// func gemm1x12(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
+// is one row of gemm4x12 (ars and ldc are not used).
+TEXT ·gemm1x12(SB), NOSPLIT, $0-64
+	PROLOGUE
+	VMOVUPD (DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+
+loop1x12:
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD (DI), Y15, Y0
+	VFMADD231PD 32(DI), Y15, Y1
+	VFMADD231PD 64(DI), Y15, Y2
+	ADDQ R9, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  loop1x12
+
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VZEROUPPER
+	RET
+
+// func gemm1x4m(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int, mask *[4]uint64)
+// is one row of gemm4x4m.
+TEXT ·gemm1x4m(SB), NOSPLIT, $0-72
+	PROLOGUE
+	MOVQ    mask+64(FP), AX
+	VMOVDQU (AX), Y8
+	VMASKMOVPD (DX), Y8, Y0
+
+loop1x4m:
+	VMASKMOVPD (DI), Y8, Y12
+	VBROADCASTSD (SI), Y15
+	VFMADD231PD Y12, Y15, Y0
+	ADDQ R9, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  loop1x4m
+
+	VMASKMOVPD Y0, Y8, (DX)
+	VZEROUPPER
+	RET

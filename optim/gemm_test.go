@@ -63,15 +63,17 @@ func TestGemmSIMDBitIdentical(t *testing.T) {
 			ldb, ldc := n+rnd.IntN(3), n+rnd.IntN(3)
 			a := randSlice(rnd, lenA)
 			b := randSlice(rnd, (k-1)*ldb+n)
-			c0 := randSlice(rnd, (m-1)*ldc+n)
+			// Guard values after C catch stores past its end.
+			lenC := (m-1)*ldc + n
+			c0 := randSlice(rnd, lenC+8)
 			want := append([]float64(nil), c0...)
-			gemmRef(m, n, k, a, ars, acs, b, ldb, want, ldc)
+			gemmRef(m, n, k, a, ars, acs, b, ldb, want[:lenC], ldc)
 			for _, on := range []bool{false, true} {
 				if on && !simd {
 					continue
 				}
 				got := append([]float64(nil), c0...)
-				withSIMD(on, func() { gemm(m, n, k, a, ars, acs, b, ldb, got, ldc) })
+				withSIMD(on, func() { gemm(m, n, k, a, ars, acs, b, ldb, got[:lenC], ldc) })
 				for i := range got {
 					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 						t.Fatalf("m=%d n=%d k=%d trans=%v simd=%v: c[%d] = %v, want %v (bits differ)", m, n, k, trans, on, i, got[i], want[i])

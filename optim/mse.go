@@ -184,7 +184,13 @@ func (m *MSEOf[T]) forward(x, input []T) []T {
 				if p.b >= 0 {
 					b = x[p.b+o]
 				}
-				a[o] = apply(p.act, wideNeuron(w[o*p.in:(o+1)*p.in], prev, b))
+				z := wideNeuron(w[o*p.in:(o+1)*p.in], prev, b)
+				if p.act == Tanh {
+					z = T(wideTanh(float64(z)))
+				} else {
+					z = apply(p.act, z)
+				}
+				a[o] = z
 			}
 			prev = a
 			continue
@@ -234,9 +240,12 @@ func (m *MSEOf[T]) forwardBlockEval(x, in []T, nb int, eval EvalMode) []T {
 		default:
 			affine(a, w, nil, prev, p.in, p.out)
 		}
-		if eval == Careful && p.act == Sigmoid {
+		switch {
+		case eval == Careful && p.act == Sigmoid:
 			activatePair(a, m.bcomp[l])
-		} else {
+		case p.wide && p.act == Tanh:
+			wideTanhInto(f64s(a), f64s(m.bcomp[l]))
+		default:
 			activate(p.act, a)
 		}
 		prev = a
@@ -344,7 +353,10 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			} else {
 				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
 			}
-			if p.b >= 0 {
+			switch {
+			case p.b >= 0 && p.wide:
+				wideAccumulateBias(f64s(grad[p.b:p.b+p.out]), f64s(d), first)
+			case p.b >= 0:
 				accumulateBias(grad[p.b:p.b+p.out], d, first)
 			}
 			if l == 0 {

@@ -127,3 +127,67 @@ func (m *MSEOf[T]) classifiedBlocks(x []T) bool {
 	}
 	return true
 }
+
+// Cephes' coefficients of tanh on [0, 0.625), as math.Tanh's.
+var (
+	wideTanhP = [...]float64{-9.64399179425052238628e-1, -9.92877231001918586564e1, -1.61468768441708447952e3}
+	wideTanhQ = [...]float64{1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3}
+)
+
+// wideTanhInto replaces every z[i] by tanh(z[i]) for a tanh layer that is
+// wide, with the exponentials of the block in one call of expInto (into e,
+// as long as z): math.Tanh's algorithm (Cephes) with optim's exp instead
+// of math.Exp, so for |z| < 0.625 the same bits as math.Tanh and above
+// within an ulp or so of it. The narrow layers keep math.Tanh.
+func wideTanhInto(z, e []float64) {
+	e = e[:len(z)]
+	for i, v := range z {
+		e[i] = 2 * min(math.Abs(v), 22) // tanh(22) rounds to 1
+	}
+	expInto(e)
+	for i, v := range z {
+		z[i] = tanhFrom(v, e[i])
+	}
+}
+
+// wideTanh is wideTanhInto for one value (for forward).
+func wideTanh(v float64) float64 {
+	return tanhFrom(v, expf64(2*min(math.Abs(v), 22)))
+}
+
+// tanhFrom returns tanh(v) given e = exp(2·min(|v|, 22)). It computes
+// both of Cephes' branches and selects one without a jump (random signs
+// and magnitudes mispredict a branch). The conversions keep the compiler
+// from fusing multiply-adds where the CPU has FMA.
+func tanhFrom(v, e float64) float64 {
+	a := math.Abs(v)
+	s := a * a
+	p := float64(float64(float64(wideTanhP[0]*s)+wideTanhP[1])*s) + wideTanhP[2]
+	q := float64(float64(float64(s+wideTanhQ[0])*s)+wideTanhQ[1])*s + wideTanhQ[2]
+	small := a + float64(float64(a*s)*p)/q
+	large := 1 - 2/(e+1)
+	var sel uint64 // all ones for the small branch
+	if a < 0.625 {
+		sel = ^uint64(0)
+	}
+	t := math.Float64bits(small)&sel | math.Float64bits(large)&^sel
+	return math.Float64frombits(t | math.Float64bits(v)&(1<<63))
+}
+
+// wideAccumulateBias is accumulateBias for wide layers: the same sums in
+// the same order (0 + d[0,o] + d[1,o] + …, sample by sample), with the
+// samples in the outer loop so that the neurons' sums proceed side by side.
+func wideAccumulateBias(gb, d []float64, first bool) {
+	nout := len(gb)
+	if first {
+		clear(gb)
+	}
+	nb := len(d) / nout
+	for s := range nb {
+		ds := d[s*nout : s*nout+nout]
+		ds = ds[:len(gb)]
+		for o, v := range ds {
+			gb[o] += v
+		}
+	}
+}

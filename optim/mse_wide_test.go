@@ -174,3 +174,33 @@ func TestWideFloat32Narrow(t *testing.T) {
 		require.InDelta(t, g64[i], float64(g32[i]), 1e-5*(1+math.Abs(g64[i])), "gradient entry %d", i)
 	}
 }
+
+// TestWideTanh compares wide layers' tanh with math.Tanh: the same bits
+// below 0.625, within 2 ulps above, the same special cases; and the
+// blocked wideTanhInto with the scalar wideTanh (used by forward).
+func TestWideTanh(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(12, 2))
+	var zs []float64
+	for range 20000 {
+		zs = append(zs, rnd.NormFloat64()*math.Exp2(float64(rnd.IntN(12)-6)))
+	}
+	zs = append(zs, 0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 22, -22, 40, 800, -800,
+		math.Inf(1), math.Inf(-1), math.NaN(), 5e-324)
+	got := append([]float64(nil), zs...)
+	wideTanhInto(got, make([]float64, len(got)))
+	for i, z := range zs {
+		want := math.Tanh(z)
+		if g := wideTanh(z); math.Float64bits(g) != math.Float64bits(got[i]) {
+			t.Fatalf("tanh(%v): wideTanh %v, wideTanhInto %v", z, g, got[i])
+		}
+		switch {
+		case math.IsNaN(want):
+			require.True(t, math.IsNaN(got[i]), "tanh(NaN)")
+		case math.Abs(z) < 0.625 || math.IsInf(z, 0):
+			require.Equal(t, math.Float64bits(want), math.Float64bits(got[i]), "tanh(%v)", z)
+		default:
+			ulp := math.Nextafter(math.Abs(want), 2) - math.Abs(want)
+			require.LessOrEqual(t, math.Abs(got[i]-want), 2*ulp, "tanh(%v) = %v, math.Tanh %v", z, got[i], want)
+		}
+	}
+}
