@@ -27,6 +27,12 @@ const mseBlock = 64
 // An MSE evaluates sigmoid units in Plain arithmetic, the tutorial's, unless
 // SetEval selects Careful (see EvalMode), which resolves the loss and
 // gradient of saturated sigmoid outputs.
+//
+// Layers with at least 32 inputs and 8 neurons, in float64, are wide: their
+// products run in blocked, register-tiled kernels (AVX2+FMA assembly where
+// the CPU has it) whose bits do not depend on the CPU; see mse_wide.go and
+// the package documentation. Workspaces are O(block × widest layer), the
+// block being 64 samples, or 256 in networks with a wide layer.
 type MSEOf[T Float] struct {
 	net    Network
 	data   Dataset
