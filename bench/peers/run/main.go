@@ -11,6 +11,11 @@
 // only the Step loop; every implementation reports the median of 3 timed
 // runs of the same number of iterations from the same start.
 //
+// Then, for the network sizes of -sizes (N×in→hidden tanh→out sigmoid on
+// random data), it times one backprop epoch of the suite's optimizer against
+// a PyTorch SGD epoch and the numpy loop, interleaved, one thread each
+// (scale.go), into results/peers/scale.csv; -problems "" runs only that.
+//
 // Outputs: results/peers/peers.csv (one row per problem × optimizer × peer),
 // results/peers/peers.jsonl (the peers' raw lines), results/peers/peers-time.png
 // and the reference trajectories optim/testdata/peers/*.json that

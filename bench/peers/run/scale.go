@@ -41,7 +41,8 @@ func (s size) flops() float64 { return 6 * float64(s.n) * float64(s.weights()) }
 
 func parseSize(t string) (size, error) {
 	var s size
-	if _, err := fmt.Sscanf(t, "%dx%d-%d-%d", &s.n, &s.in, &s.hidden, &s.out); err != nil || s.n < 1 || s.in < 1 || s.hidden < 1 || s.out < 1 {
+	_, err := fmt.Sscanf(t, "%dx%d-%d-%d", &s.n, &s.in, &s.hidden, &s.out)
+	if err != nil || s.String() != t || s.n < 1 || s.in < 1 || s.hidden < 1 || s.out < 1 {
 		return s, fmt.Errorf("bad size %q, want NxIN-HIDDEN-OUT such as 1797x64-128-10", t)
 	}
 	return s, nil
