@@ -250,3 +250,42 @@ func TestWideGolden(t *testing.T) {
 		}
 	}
 }
+
+// forceWide makes every layer of m wide (on) or narrow, whatever its
+// shape, for BenchmarkWideLayer; m then takes the general path.
+func forceWide(m *MSE, on bool) {
+	widest := 0
+	for l := range m.plan {
+		m.plan[l].wide = on
+		widest = max(widest, m.plan[l].in)
+	}
+	m.wide = on
+	m.shape = shapeGeneral
+	m.pack = make([]float64, widest*widePanel)
+}
+
+// BenchmarkWideLayer times Grad of in→hidden tanh→out sigmoid networks on
+// 256 random samples with every layer narrow and with every layer wide,
+// around the thresholds wideMinIn and wideMinOut (compare with
+// benchstat -col /path).
+func BenchmarkWideLayer(b *testing.B) {
+	for _, s := range [][3]int{{2, 20, 1}, {4, 8, 3}, {13, 16, 3}, {16, 16, 4}, {30, 32, 2}, {32, 8, 8}, {32, 32, 8}, {64, 64, 10}} {
+		net := Network{In: s[0], Layers: []Layer{{Out: s[1], Act: Tanh, Bias: true}, {Out: s[2], Act: Sigmoid, Bias: true}}}
+		for _, wide := range []bool{false, true} {
+			path := map[bool]string{false: "narrow", true: "wide"}[wide]
+			b.Run(fmt.Sprintf("net=%dx%dx%d/path=%s", s[0], s[1], s[2], path), func(b *testing.B) {
+				rnd := rand.New(rand.NewPCG(1, 2))
+				m := randomNetObjective(b, net, 256, rnd)
+				forceWide(m, wide)
+				x := make([]float64, m.Dim())
+				for i := range x {
+					x[i] = rnd.NormFloat64() / 4
+				}
+				g := make([]float64, len(x))
+				for b.Loop() {
+					m.Grad(g, x)
+				}
+			})
+		}
+	}
+}
