@@ -57,9 +57,10 @@ type MSEOf[T Float] struct {
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
 
 	// wide is set when a layer is wide (see wideLayer); pack then holds
-	// the transposed weights of widePanel neurons of a wide layer.
-	wide bool
-	pack []float64
+	// the transposed weights of widePanel neurons of a wide layer, and dT
+	// the transposed deltas of a block of a wide layer.
+	wide     bool
+	pack, dT []float64
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -109,10 +110,10 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 		return nil, fmt.Errorf("optim: dataset Y has %d values, want N·Out = %d", len(data.Y), data.N*net.Out())
 	}
 	m := &MSEOf[T]{net: net, data: data, x: toFloat[T](data.X), y: toFloat[T](data.Y), dim: net.Dim(), inDim: net.In, outDim: net.Out()}
-	block, widest, in := mseBlock, 0, net.In
+	block, widest, widestOut, in := mseBlock, 0, 0, net.In
 	for _, l := range net.Layers {
 		if wideLayer[T](in, l.Out) {
-			m.wide, block, widest = true, wideBlock, max(widest, in)
+			m.wide, block, widest, widestOut = true, wideBlock, max(widest, in), max(widestOut, l.Out)
 		}
 		in = l.Out
 	}
@@ -120,6 +121,7 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	m.block = block
 	if m.wide {
 		m.pack = make([]float64, widest*widePanel)
+		m.dT = make([]float64, block*widestOut)
 	}
 	off, in := 0, net.In
 	for _, l := range net.Layers {
@@ -355,7 +357,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 				prev = m.bact[l-1][:nb*p.in]
 			}
 			if p.wide {
-				wideAccumulate(f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
+				wideAccumulate(f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), m.dT, p.in, p.out, first)
 			} else {
 				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
 			}

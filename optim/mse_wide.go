@@ -41,7 +41,7 @@ const (
 	wideBlock = 256
 	// widePanel is the number of neurons whose transposed weights the
 	// forward pass packs at a time (a multiple of the kernels' 12).
-	widePanel = 48
+	widePanel = 12
 )
 
 // wideLayer reports whether a layer of nin inputs and nout neurons is
@@ -95,14 +95,23 @@ func wideBackDelta(dp, d, w []float64, nin, nout int) {
 
 // wideAccumulate adds to the weight gradient gw (nout×nin) the
 // contributions of the block's deltas d (nb×nout) and inputs prev (nb×nin),
-// as defined above, starting from 0 when first is set.
-func wideAccumulate(gw, d, prev []float64, nin, nout int, first bool) {
+// as defined above, starting from 0 when first is set. It transposes d
+// into dT (nb·nout values) first, so that the kernels read each neuron's
+// deltas side by side.
+func wideAccumulate(gw, d, prev, dT []float64, nin, nout int, first bool) {
 	gw = gw[:nout*nin]
 	if first {
 		clear(gw)
 	}
 	nb := len(d) / nout
-	gemm(nout, nin, nb, d, 1, nout, prev, nin, gw, nin)
+	dT = dT[:nb*nout]
+	for s := range nb {
+		ds := d[s*nout : s*nout+nout]
+		for o, v := range ds {
+			dT[o*nb+s] = v
+		}
+	}
+	gemm(nout, nin, nb, dT, nb, 1, prev, nin, gw, nin)
 }
 
 // wideNeuron returns the weighted sum of one neuron of a wide layer for one

@@ -254,14 +254,15 @@ func TestWideGolden(t *testing.T) {
 // forceWide makes every layer of m wide (on) or narrow, whatever its
 // shape, for BenchmarkWideLayer; m then takes the general path.
 func forceWide(m *MSE, on bool) {
-	widest := 0
+	widest, widestOut := 0, 0
 	for l := range m.plan {
 		m.plan[l].wide = on
-		widest = max(widest, m.plan[l].in)
+		widest, widestOut = max(widest, m.plan[l].in), max(widestOut, m.plan[l].out)
 	}
 	m.wide = on
 	m.shape = shapeGeneral
 	m.pack = make([]float64, widest*widePanel)
+	m.dT = make([]float64, m.block*widestOut)
 }
 
 // BenchmarkWideLayer times Grad of in→hidden tanh→out sigmoid networks on
