@@ -1,7 +1,9 @@
 package optim_test
 
 import (
+	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -72,8 +74,10 @@ func BenchmarkStep(b *testing.B) {
 	optimtest.BenchmarkStep(b, optim.Methods(), builtinProblems(b))
 }
 
-// BenchmarkGrad measures the objective's loss and backpropagated gradient.
+// BenchmarkGrad measures the objective's loss and backpropagated gradient,
+// on every built-in problem and on the networks of gradSizes.
 func BenchmarkGrad(b *testing.B) {
+	benchmarkGradSizes(b)
 	for _, p := range builtinProblems(b) {
 		b.Run("problem="+p.Name, func(b *testing.B) {
 			obj := p.Objective()
@@ -85,6 +89,61 @@ func BenchmarkGrad(b *testing.B) {
 				obj.Grad(g, x)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(p.Data.N), "ns/sample")
+		})
+	}
+}
+
+// gradSizes are the networks of BenchmarkGrad's size= cases, samples ×
+// inputs → hidden tanh → outputs sigmoid (with biases): spirals' size, the
+// 8×8 digits data set's and an MNIST slice's (issue 12).
+var gradSizes = []struct{ n, in, hidden, out int }{{194, 2, 20, 1}, {1797, 64, 128, 10}, {2000, 784, 256, 10}}
+
+// sizedObjective returns the MSE of an in→hidden tanh→out sigmoid network
+// on n random samples (inputs uniform in [−1, 1], targets 0 or 1) and
+// Glorot-uniform parameters (biases 0), all drawn from PCG(12, 0).
+func sizedObjective(tb testing.TB, n, in, hidden, out int) (*optim.MSE, []float64) {
+	rnd := rand.New(rand.NewPCG(12, 0))
+	net := optim.Network{In: in, Layers: []optim.Layer{{Out: hidden, Act: optim.Tanh, Bias: true}, {Out: out, Act: optim.Sigmoid, Bias: true}}}
+	d := optim.Dataset{N: n, X: make([]float64, n*in), Y: make([]float64, n*out)}
+	for i := range d.X {
+		d.X[i] = 2*rnd.Float64() - 1
+	}
+	for i := range d.Y {
+		d.Y[i] = float64(rnd.IntN(2))
+	}
+	m, err := optim.NewMSE(net, d)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	x := make([]float64, m.Dim())
+	off, fanIn := 0, in
+	for _, l := range net.Layers {
+		r := math.Sqrt(6 / float64(fanIn+l.Out))
+		for i := range l.Out * fanIn {
+			x[off+i] = r * (2*rnd.Float64() - 1)
+		}
+		off += l.Out*fanIn + l.Out
+		fanIn = l.Out
+	}
+	return m, x
+}
+
+// benchmarkGradSizes runs BenchmarkGrad on the networks of gradSizes, named
+// size=NxIN-HIDDEN-OUT, with GFlop/s counted as 6·N·weights per gradient
+// (two flops per weight and sample in each of the forward product, the
+// backward product and the weight gradient).
+func benchmarkGradSizes(b *testing.B) {
+	for _, s := range gradSizes {
+		name := fmt.Sprintf("size=%dx%d-%d-%d", s.n, s.in, s.hidden, s.out)
+		b.Run(name, func(b *testing.B) {
+			m, x := sizedObjective(b, s.n, s.in, s.hidden, s.out)
+			g := make([]float64, len(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Grad(g, x)
+			}
+			flops := 6 * float64(s.n) * float64(s.in*s.hidden+s.hidden*s.out)
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
 		})
 	}
 }

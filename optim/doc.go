@@ -15,6 +15,27 @@
 // results on any amd64 machine with Go's default GOAMD64 (v1); where Go may
 // fuse multiply-adds (GOAMD64=v3, arm64), the last bits can differ.
 //
+// What is promised where, for the loss and its gradient (MSEOf):
+//
+//   - Narrow layers (fewer than 32 inputs or fewer than 8 neurons, and
+//     every layer in float32) compute their weighted sums with separate
+//     multiplies and adds, in the order their code states; every built-in
+//     problem has only narrow layers. Their bits are the same on every
+//     amd64 machine built with GOAMD64 v1 (the default), whatever its CPU;
+//     on GOAMD64=v3 or other architectures the compiler may fuse
+//     multiply-adds and the last bits may differ.
+//   - Wide layers (≥ 32 inputs and ≥ 8 neurons, float64) compute their
+//     three products (forward X·Wᵀ + b, backward Δ·W, weight gradient Δᵀ·X)
+//     as chains of fused multiply-adds in an order fixed by the definition
+//     of gemm (gemm.go), independent of the CPU, the blocking and the block
+//     size; on amd64 with AVX2 and FMA assembly micro-kernels compute them,
+//     elsewhere (and with the purego build tag) Go with math.FMA computes
+//     the same bits. Their tanh is math.Tanh's algorithm with optim's own
+//     exp, with no fusable multiply-add. So a network with wide layers
+//     gives the same bits on every machine, with any GOAMD64 and on every
+//     architecture whose math.FMA is correctly rounded (all of Go's),
+//     as long as its narrow layers and activations do.
+//
 // Evaluations are counted by the driver, not by the optimizer: wrap the
 // objective in a Counter before Init.
 //

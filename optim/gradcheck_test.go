@@ -87,7 +87,7 @@ func checkGrad(t *testing.T, obj Objective, x []float64) {
 
 // randomNetObjective returns the MSE of net on n random samples: inputs
 // N(0, 1), targets uniform in [0, 1] (so sigmoid outputs can fit them).
-func randomNetObjective(t *testing.T, net Network, n int, rnd *rand.Rand) *MSE {
+func randomNetObjective(t testing.TB, net Network, n int, rnd *rand.Rand) *MSE {
 	t.Helper()
 	d := Dataset{N: n, X: make([]float64, n*net.In), Y: make([]float64, n*net.Out())}
 	for i := range d.X {

@@ -24,6 +24,7 @@ weights of this iteration before any weight changes.
 Usage: /usr/bin/python3 numpy_loop.py SPEC.json  — prints one JSON line.
 """
 
+import json
 import sys
 
 import peerspec
@@ -93,8 +94,67 @@ def train(spec, iters, rec=None):
     return flat(), loss, t1 - t0
 
 
+def scale(spec):
+    """The scaling comparison (spec mode "scale"): ns per epoch of the
+    tutorial's loop, with tanh hidden units (derivative 1 − y²), on the
+    spec's network and data from its start, median of spec["runs"] runs of
+    spec["epochs"] epochs; and the loss after the epochs."""
+    n, sizes = spec["n"], spec["sizes"]
+    X = np.fromfile(spec["x_file"], dtype="<f8").reshape(n, sizes[0])
+    y = np.fromfile(spec["y_file"], dtype="<f8").reshape(n, sizes[-1])
+    init = np.fromfile(spec["init_file"], dtype="<f8")
+    layers = peerspec.layers(spec)
+    c = 2.0 * spec["lr"] / (n * sizes[-1])
+
+    def start():
+        syn, bias, off = [], [], 0
+        for (n_in, n_out, _, has_bias) in layers:
+            syn.append(init[off:off + n_in * n_out].reshape(n_out, n_in).T.copy())
+            off += n_in * n_out
+            b = None
+            if has_bias:
+                b = init[off:off + n_out].copy()
+                off += n_out
+            bias.append(b)
+        return syn, bias
+
+    def forward(syn, bias):
+        l = [X]
+        for j, (_, _, act, _) in enumerate(layers):
+            z = np.dot(l[j], syn[j])
+            if bias[j] is not None:
+                z += bias[j]
+            l.append(np.tanh(z) if act == "tanh" else nonlin(z))
+        return l
+
+    ns, final = [], None
+    for _ in range(spec["runs"]):
+        syn, bias = start()
+        t0 = peerspec.now_ns()
+        for _ in range(spec["epochs"]):
+            l = forward(syn, bias)
+            error = y - l[-1]
+            for j in range(len(layers) - 1, -1, -1):
+                out = l[j + 1]
+                delta = error * (1 - out * out if layers[j][2] == "tanh" else nonlin(out, deriv=True))
+                if j > 0:
+                    error = delta.dot(syn[j].T)
+                syn[j] += c * np.dot(l[j].T, delta)
+                if bias[j] is not None:
+                    bias[j] += c * delta.sum(axis=0)
+        ns.append((peerspec.now_ns() - t0) / spec["epochs"])
+        final = float(np.mean((y - forward(syn, bias)[-1]) ** 2))
+    line = {"peer": "numpy", "version": "numpy %s, %s" % (np.__version__, peerspec.python_version()),
+            "size": spec["size"], "epochs": spec["epochs"], "ns_per_epoch": peerspec.median(ns), "ns_runs": ns,
+            "final_loss": final}
+    sys.stdout.write(json.dumps(line) + "\n")
+
+
 def main():
     spec = peerspec.load(sys.argv[1])
+    if spec.get("mode") == "scale":
+        scale(spec)
+        return
     if spec["optimizer"] != "backprop" or spec.get("momentum", 0) != 0:
         raise SystemExit("numpy_loop: only plain backprop")
     iters = spec["iterations"]

@@ -17,6 +17,7 @@ Mapping to optbench:
 Usage: /usr/bin/python3 torch_peer.py SPEC.json  — prints one JSON line.
 """
 
+import json
 import sys
 
 import peerspec
@@ -81,8 +82,56 @@ def train(spec, iters, rec=None):
     return flat(model), final, t1 - t0
 
 
+def scale(spec):
+    """The scaling comparison (spec mode "scale"): ns per full-batch SGD
+    epoch (zero_grad, forward, mse_loss, backward, step) of the spec's
+    network on its data, from its start, median of spec["runs"] runs of
+    spec["epochs"] epochs; and the loss after the epochs."""
+    import numpy as np
+    n, sizes = spec["n"], spec["sizes"]
+    X = torch.from_numpy(np.fromfile(spec["x_file"], dtype="<f8").reshape(n, sizes[0]))
+    Y = torch.from_numpy(np.fromfile(spec["y_file"], dtype="<f8").reshape(n, sizes[-1]))
+    init = np.fromfile(spec["init_file"], dtype="<f8")
+
+    def model_at_start():
+        mods, off = [], 0
+        for (n_in, n_out, act, bias) in peerspec.layers(spec):
+            lin = torch.nn.Linear(n_in, n_out, bias=bias)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(init[off:off + n_in * n_out].reshape(n_out, n_in)))
+                off += n_in * n_out
+                if bias:
+                    lin.bias.copy_(torch.from_numpy(init[off:off + n_out]))
+                    off += n_out
+            mods.append(lin)
+            mods.append({"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh}[act]())
+        return torch.nn.Sequential(*mods)
+
+    loss_fn = torch.nn.MSELoss(reduction="mean")
+    ns, final = [], None
+    for _ in range(spec["runs"]):
+        model = model_at_start()
+        opt = torch.optim.SGD(model.parameters(), lr=spec["lr"])
+        t0 = peerspec.now_ns()
+        for _ in range(spec["epochs"]):
+            opt.zero_grad()
+            loss = loss_fn(model(X), Y)
+            loss.backward()
+            opt.step()
+        ns.append((peerspec.now_ns() - t0) / spec["epochs"])
+        with torch.no_grad():
+            final = loss_fn(model(X), Y).item()
+    line = {"peer": "torch", "version": "torch %s, %s" % (torch.__version__, peerspec.python_version()),
+            "size": spec["size"], "epochs": spec["epochs"], "ns_per_epoch": peerspec.median(ns), "ns_runs": ns,
+            "final_loss": final}
+    sys.stdout.write(json.dumps(line) + "\n")
+
+
 def main():
     spec = peerspec.load(sys.argv[1])
+    if spec.get("mode") == "scale":
+        scale(spec)
+        return
     iters = spec["iterations"]
     rec = peerspec.Recorder(spec)
     params, loss, _ = train(spec, iters, rec)

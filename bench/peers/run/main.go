@@ -11,6 +11,11 @@
 // only the Step loop; every implementation reports the median of 3 timed
 // runs of the same number of iterations from the same start.
 //
+// Then, for the network sizes of -sizes (N×in→hidden tanh→out sigmoid on
+// random data), it times one backprop epoch of the suite's optimizer against
+// a PyTorch SGD epoch and the numpy loop, interleaved, one thread each
+// (scale.go), into results/peers/scale.csv; -problems "" runs only that.
+//
 // Outputs: results/peers/peers.csv (one row per problem × optimizer × peer),
 // results/peers/peers.jsonl (the peers' raw lines), results/peers/peers-time.png
 // and the reference trajectories optim/testdata/peers/*.json that
@@ -39,6 +44,7 @@ import (
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
+	_ "github.com/optbench/optbench/optim/catalog" // the built-in problems and optimizers
 	"github.com/optbench/optbench/plots"
 )
 
@@ -171,10 +177,25 @@ func run(w, wErr io.Writer, args []string) error {
 	fs.StringVar(&c.cc, "cc", "gcc", "C compiler")
 	fs.StringVar(&problems, "problems", "seed3,xor,celsius", "comma-separated problems")
 	fs.BoolVar(&c.quick, "quick", false, "few iterations, no testdata: a smoke test of the plumbing")
+	var sizeList string
+	fs.StringVar(&sizeList, "sizes", "194x2-20-1,1797x64-128-10,2000x784-256-10",
+		"comma-separated network sizes NxIN-HIDDEN-OUT of the scaling comparison against torch and numpy (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c.problems = strings.Split(problems, ",")
+	var sizes []size
+	if sizeList != "" {
+		for _, t := range strings.Split(sizeList, ",") {
+			s, err := parseSize(t)
+			if err != nil {
+				return fmt.Errorf("-sizes: %w", err)
+			}
+			sizes = append(sizes, s)
+		}
+	}
+	if problems != "" {
+		c.problems = strings.Split(problems, ",")
+	}
 	if c.quick {
 		c.testdata = ""
 	}
@@ -196,6 +217,19 @@ func run(w, wErr io.Writer, args []string) error {
 		return err
 	}
 
+	if len(c.problems) > 0 {
+		if err := runProblems(w, c, ps); err != nil {
+			return err
+		}
+	}
+	if len(sizes) > 0 {
+		return runScale(w, c, sizes)
+	}
+	return nil
+}
+
+// runProblems compares the optimizers on c.problems with the peers ps.
+func runProblems(w io.Writer, c config, ps []*peer) error {
 	var rows []row
 	var lines [][]byte
 	for _, pname := range c.problems {
@@ -262,7 +296,11 @@ func run(w, wErr io.Writer, args []string) error {
 // prepare checks the Python packages and builds the C peers into dir.
 func prepare(w io.Writer, c config, ps []*peer, dir string) error {
 	var missing []string
-	for _, mod := range []string{"numpy", "torch", "deap"} {
+	mods := []string{"numpy", "torch", "deap"}
+	if len(c.problems) == 0 {
+		mods = mods[:2] // the scaling comparison alone
+	}
+	for _, mod := range mods {
 		cmd := exec.Command(c.python, "-c", "import "+mod)
 		cmd.Env = peerEnv()
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -271,7 +309,7 @@ func prepare(w io.Writer, c config, ps []*peer, dir string) error {
 	}
 	fannVersion := dpkgVersion("libfann-dev")
 	for _, p := range ps {
-		if p.src == "" {
+		if p.src == "" || len(c.problems) == 0 {
 			continue
 		}
 		p.bin = filepath.Join(dir, strings.TrimSuffix(p.src, ".c"))
@@ -484,6 +522,19 @@ func goTime(p *optim.Problem, spec *Spec) ([]float64, error) {
 }
 
 func runPeer(c config, p *peer, spec string) (*Result, []byte, error) {
+	out, err := execPeer(c, p, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(out, &r); err != nil {
+		return nil, nil, fmt.Errorf("bad output line: %v", err)
+	}
+	return &r, append(out, '\n'), nil
+}
+
+// execPeer runs peer p on spec and returns its output line.
+func execPeer(c config, p *peer, spec string) ([]byte, error) {
 	var cmd *exec.Cmd
 	if p.script != "" {
 		cmd = exec.Command(c.python, filepath.Join("bench", "peers", p.script), spec)
@@ -495,14 +546,9 @@ func runPeer(c config, p *peer, spec string) (*Result, []byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	out = bytes.TrimSpace(out)
-	var r Result
-	if err := json.Unmarshal(out, &r); err != nil {
-		return nil, nil, fmt.Errorf("bad output line: %v", err)
-	}
-	return &r, append(out, '\n'), nil
+	return bytes.TrimSpace(out), nil
 }
 
 type row struct {

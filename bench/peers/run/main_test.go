@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,4 +100,35 @@ func TestOutputs(t *testing.T) {
 	require.Contains(t, md, "](../peers/peers-time.png)")
 	require.Empty(t, report.PeersSection(filepath.Join(root, "elsewhere", "default")))
 	require.True(t, strings.HasSuffix(md, "\n\n"))
+}
+
+// TestScaleSpec checks the sizes' parsing, the raw data files the Python
+// peers read and Go's side of the scaling comparison on a small size.
+func TestScaleSpec(t *testing.T) {
+	for _, bad := range []string{"", "10x2-3", "0x2-3-1", "10x2-3-1-4", "axb-c-d"} {
+		_, err := parseSize(bad)
+		require.Error(t, err, "size %q", bad)
+	}
+	s, err := parseSize("40x33-9-8")
+	require.NoError(t, err)
+	require.Equal(t, "40x33-9-8", s.String())
+	require.Equal(t, 6*40*(33*9+9*8), int(s.flops()))
+	dir := t.TempDir()
+	spec, err := makeScaleSpec(dir, s)
+	require.NoError(t, err)
+	net, d, x := s.data()
+	for _, f := range []struct {
+		path string
+		n    int
+	}{{spec.XFile, len(d.X)}, {spec.YFile, len(d.Y)}, {spec.InitFile, net.Dim()}} {
+		fi, err := os.Stat(f.path)
+		require.NoError(t, err)
+		require.Equal(t, int64(8*f.n), fi.Size(), f.path)
+	}
+	require.Len(t, x, net.Dim())
+	require.Equal(t, 2000, spec.Epochs)
+	ns, loss, err := goScale(size{n: 5, in: 3, hidden: 4, out: 2})
+	require.NoError(t, err)
+	require.Len(t, ns, timedRuns)
+	require.False(t, math.IsNaN(loss))
 }

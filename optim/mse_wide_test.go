@@ -1,0 +1,292 @@
+package optim
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// wideTestNets have wide layers (see wideLayer) next to narrow ones, with
+// widths that are not multiples of the 4×12 micro-tile, with and without
+// biases.
+func wideTestNets() []Network {
+	return []Network{
+		{In: 33, Layers: []Layer{{Out: 9, Act: Tanh, Bias: true}, {Out: 8, Act: Sigmoid, Bias: true}}},
+		{In: 40, Layers: []Layer{{Out: 13, Act: Sigmoid}, {Out: 1, Act: Sigmoid, Bias: true}}},
+		{In: 5, Layers: []Layer{{Out: 40, Act: Tanh, Bias: true}, {Out: 35, Act: Sigmoid, Bias: true}, {Out: 10, Act: Sigmoid, Bias: true}}},
+		{In: 64, Layers: []Layer{{Out: 50, Act: Linear}, {Out: 11, Act: Tanh}}},
+	}
+}
+
+// wideObjective returns an MSE of net on n random samples, and parameters
+// of the scale of a Glorot initialisation.
+func wideObjective(t *testing.T, net Network, n int, seed uint64) (*MSE, []float64) {
+	t.Helper()
+	rnd := rand.New(rand.NewPCG(seed, 12))
+	m := randomNetObjective(t, net, n, rnd)
+	require.True(t, m.wide, "%v has no wide layer", net)
+	x := make([]float64, m.Dim())
+	in := net.In
+	off := 0
+	for _, l := range net.Layers {
+		for i := range l.Out * in {
+			x[off+i] = rnd.NormFloat64() / math.Sqrt(float64(in))
+		}
+		off += l.Out * in
+		if l.Bias {
+			for i := range l.Out {
+				x[off+i] = rnd.NormFloat64() * 0.1
+			}
+			off += l.Out
+		}
+		in = l.Out
+	}
+	return m, x
+}
+
+func TestWideGradCheck(t *testing.T) {
+	for _, net := range wideTestNets() {
+		for _, eval := range []EvalMode{Plain, Careful} {
+			t.Run(fmt.Sprintf("net=%v/eval=%v", net, eval), func(t *testing.T) {
+				m, x := wideObjective(t, net, 7, 1)
+				m.SetEval(eval)
+				checkGrad(t, m, x)
+			})
+		}
+	}
+}
+
+// requireSameBits fails unless a and b hold the same bits.
+func requireSameBits(t *testing.T, a, b []float64, what string) {
+	t.Helper()
+	require.Equal(t, len(a), len(b), what)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("%s[%d]: %v and %v differ in their bits", what, i, a[i], b[i])
+		}
+	}
+}
+
+// TestWideSIMDBitIdentical computes Loss, Grad, Predict and Classified of
+// networks with wide layers with the SIMD kernels and with the portable
+// path, over several blocks of samples (the last one partial), in plain
+// and careful evaluation, and requires the same bits.
+func TestWideSIMDBitIdentical(t *testing.T) {
+	if !gemmSIMD {
+		t.Skip("no AVX2+FMA: only the portable path runs here")
+	}
+	for _, net := range wideTestNets() {
+		for _, eval := range []EvalMode{Plain, Careful} {
+			t.Run(fmt.Sprintf("net=%v/eval=%v", net, eval), func(t *testing.T) {
+				m, x := wideObjective(t, net, 2*wideBlock+37, 2)
+				m.SetEval(eval)
+				var loss, gloss [2]float64
+				var grad [2][]float64
+				var pred [2][]float64
+				var cls [2]bool
+				for k, on := range []bool{false, true} {
+					withSIMD(on, func() {
+						grad[k] = make([]float64, m.Dim())
+						loss[k] = m.Loss(x)
+						gloss[k] = m.Grad(grad[k], x)
+						pred[k] = m.Predict(nil, x, m.x[5*m.inDim:6*m.inDim])
+						cls[k] = m.Classified(x)
+					})
+				}
+				requireSameBits(t, loss[:], []float64{loss[1], gloss[1]}, "Loss, Grad's loss (SIMD)")
+				requireSameBits(t, loss[:1], loss[1:], "Loss")
+				requireSameBits(t, grad[0], grad[1], "Grad")
+				requireSameBits(t, pred[0], pred[1], "Predict")
+				require.Equal(t, cls[0], cls[1], "Classified")
+			})
+		}
+	}
+}
+
+// TestWideBlockIndependent checks that the size of the blocks of samples
+// does not change a bit of Loss or Grad of a network with wide layers, and
+// that Predict gives the outputs of the blocked forward pass.
+func TestWideBlockIndependent(t *testing.T) {
+	for _, net := range wideTestNets() {
+		t.Run(fmt.Sprintf("net=%v", net), func(t *testing.T) {
+			m, x := wideObjective(t, net, wideBlock+19, 3)
+			want := make([]float64, m.Dim())
+			wantLoss := m.Grad(want, x)
+			for _, block := range []int{1, 3, 64, wideBlock - 1} {
+				m.block = block
+				got := make([]float64, m.Dim())
+				loss := m.Grad(got, x)
+				requireSameBits(t, []float64{loss, m.Loss(x)}, []float64{wantLoss, wantLoss}, fmt.Sprintf("block=%d: loss", block))
+				requireSameBits(t, got, want, fmt.Sprintf("block=%d: Grad", block))
+			}
+			m.block = wideBlock
+			out := m.forwardBlockEval(x, m.x[:m.block*m.inDim], m.block, Plain)
+			for s := range m.block {
+				p := m.Predict(nil, x, m.x[s*m.inDim:(s+1)*m.inDim])
+				requireSameBits(t, p, out[s*m.outDim:(s+1)*m.outDim], fmt.Sprintf("Predict of sample %d", s))
+			}
+		})
+	}
+}
+
+// TestWideGradAllocs checks that Loss and Grad of a network with wide
+// layers allocate nothing.
+func TestWideGradAllocs(t *testing.T) {
+	m, x := wideObjective(t, wideTestNets()[2], 300, 4)
+	g := make([]float64, m.Dim())
+	if a := testing.AllocsPerRun(10, func() { m.Grad(g, x); m.Loss(x) }); a != 0 {
+		t.Errorf("Grad and Loss allocate %v times, want 0", a)
+	}
+}
+
+// TestBuiltinProblemsNarrow checks that no built-in problem has a wide
+// layer, in either arithmetic: they all keep the arithmetic of the narrow
+// layers (and of the specialised shapes), bit for bit what they computed
+// before wide layers existed.
+func TestBuiltinProblemsNarrow(t *testing.T) {
+	for _, p := range testProblems() {
+		if m := p.Objective(); m.wide {
+			t.Errorf("%s (%v) has a wide layer", p.Name, p.Net)
+		}
+		if m := ProblemObjective[float32](p, Plain); m.wide {
+			t.Errorf("%s in float32 has a wide layer", p.Name)
+		}
+	}
+}
+
+// TestWideFloat32Narrow checks that float32 keeps the narrow layers'
+// arithmetic for every width, and that its gradient is right there.
+func TestWideFloat32Narrow(t *testing.T) {
+	net := wideTestNets()[0]
+	m64, x := wideObjective(t, net, 20, 5)
+	m, err := NewMSEOf[float32](net, m64.Data())
+	require.NoError(t, err)
+	require.False(t, m.wide)
+	x32 := make([]float32, len(x))
+	ParamsTo(x32, x)
+	g32, g64 := make([]float32, len(x)), make([]float64, len(x))
+	m.Grad(g32, x32)
+	m64.Grad(g64, x)
+	for i := range g64 {
+		require.InDelta(t, g64[i], float64(g32[i]), 1e-5*(1+math.Abs(g64[i])), "gradient entry %d", i)
+	}
+}
+
+// TestWideTanh compares wide layers' tanh with math.Tanh: the same bits
+// below 0.625, within 2 ulps above, the same special cases; and the
+// blocked wideTanhInto with the scalar wideTanh (used by forward).
+func TestWideTanh(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(12, 2))
+	var zs []float64
+	for range 20000 {
+		zs = append(zs, rnd.NormFloat64()*math.Exp2(float64(rnd.IntN(12)-6)))
+	}
+	zs = append(zs, 0, math.Copysign(0, -1), 0.625, -0.625, math.Nextafter(0.625, 0), 22, -22, 40, 800, -800,
+		math.Inf(1), math.Inf(-1), math.NaN(), 5e-324)
+	got := append([]float64(nil), zs...)
+	wideTanhInto(got, make([]float64, len(got)))
+	for i, z := range zs {
+		want := math.Tanh(z)
+		if g := wideTanh(z); math.Float64bits(g) != math.Float64bits(got[i]) {
+			t.Fatalf("tanh(%v): wideTanh %v, wideTanhInto %v", z, g, got[i])
+		}
+		switch {
+		case math.IsNaN(want):
+			require.True(t, math.IsNaN(got[i]), "tanh(NaN)")
+		case math.Abs(z) < 0.625 || math.IsInf(z, 0):
+			require.Equal(t, math.Float64bits(want), math.Float64bits(got[i]), "tanh(%v)", z)
+		default:
+			ulp := math.Nextafter(math.Abs(want), 2) - math.Abs(want)
+			require.LessOrEqual(t, math.Abs(got[i]-want), 2*ulp, "tanh(%v) = %v, math.Tanh %v", z, got[i], want)
+		}
+	}
+}
+
+// wideGolden are FNV-1a hashes of the bits of Loss and Grad of
+// wideTestNets() on 300 samples (wideObjective, seed 6), in plain and
+// careful evaluation, recorded on amd64 with the AVX2 kernels. The portable
+// path (-tags purego, other CPUs and architectures) must reproduce them.
+var wideGolden = map[string]uint64{
+	"33→9 tanh+b→8 sigmoid+b/plain":                 0x4ed8c00d7bb8af55,
+	"33→9 tanh+b→8 sigmoid+b/careful":               0x6243a34c78543610,
+	"40→13 sigmoid→1 sigmoid+b/plain":               0x60144d461b5d19d2,
+	"40→13 sigmoid→1 sigmoid+b/careful":             0xb1dc7c4348a36ce,
+	"5→40 tanh+b→35 sigmoid+b→10 sigmoid+b/plain":   0xb729f9c8f61f04ab,
+	"5→40 tanh+b→35 sigmoid+b→10 sigmoid+b/careful": 0x5b9bcd47ca919434,
+	"64→50 linear→11 tanh/plain":                    0x5cda8330dc3893df,
+	"64→50 linear→11 tanh/careful":                  0x5cda8330dc3893df,
+}
+
+func TestWideGolden(t *testing.T) {
+	if fusesMultiplyAdd {
+		t.Skip("the compiler may fuse multiply-adds outside the wide products here")
+	}
+	for _, net := range wideTestNets() {
+		for _, eval := range []EvalMode{Plain, Careful} {
+			key := fmt.Sprintf("%v/%v", net, eval)
+			m, x := wideObjective(t, net, 300, 6)
+			m.SetEval(eval)
+			g := make([]float64, m.Dim())
+			h := fnv.New64a()
+			for _, v := range append(g[:0:0], m.Grad(g, x), m.Loss(x)) {
+				binary.Write(h, binary.LittleEndian, math.Float64bits(v))
+			}
+			for _, v := range g {
+				binary.Write(h, binary.LittleEndian, math.Float64bits(v))
+			}
+			want, ok := wideGolden[key]
+			if !ok {
+				t.Errorf("no golden hash for %s: got %#x", key, h.Sum64())
+				continue
+			}
+			if h.Sum64() != want {
+				t.Errorf("%s: hash %#x, want %#x (simd %v)", key, h.Sum64(), want, gemmSIMD)
+			}
+		}
+	}
+}
+
+// forceWide makes every layer of m wide (on) or narrow, whatever its
+// shape, for BenchmarkWideLayer; m then takes the general path.
+func forceWide(m *MSE, on bool) {
+	widest, widestOut := 0, 0
+	for l := range m.plan {
+		m.plan[l].wide = on
+		widest, widestOut = max(widest, m.plan[l].in), max(widestOut, m.plan[l].out)
+	}
+	m.wide = on
+	m.shape = shapeGeneral
+	m.pack = make([]float64, widest*widePanel)
+	m.dT = make([]float64, m.block*widestOut)
+}
+
+// BenchmarkWideLayer times Grad of in→hidden tanh→out sigmoid networks on
+// 256 random samples with every layer narrow and with every layer wide,
+// around the thresholds wideMinIn and wideMinOut (compare with
+// benchstat -col /path).
+func BenchmarkWideLayer(b *testing.B) {
+	for _, s := range [][3]int{{2, 20, 1}, {4, 8, 3}, {13, 16, 3}, {16, 16, 4}, {30, 32, 2}, {32, 8, 8}, {32, 32, 8}, {64, 64, 10}} {
+		net := Network{In: s[0], Layers: []Layer{{Out: s[1], Act: Tanh, Bias: true}, {Out: s[2], Act: Sigmoid, Bias: true}}}
+		for _, wide := range []bool{false, true} {
+			path := map[bool]string{false: "narrow", true: "wide"}[wide]
+			b.Run(fmt.Sprintf("net=%dx%dx%d/path=%s", s[0], s[1], s[2], path), func(b *testing.B) {
+				rnd := rand.New(rand.NewPCG(1, 2))
+				m := randomNetObjective(b, net, 256, rnd)
+				forceWide(m, wide)
+				x := make([]float64, m.Dim())
+				for i := range x {
+					x[i] = rnd.NormFloat64() / 4
+				}
+				g := make([]float64, len(x))
+				for b.Loop() {
+					m.Grad(g, x)
+				}
+			})
+		}
+	}
+}
