@@ -71,12 +71,12 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 		return err
 	}
 	var todo []Task
-	byKey := map[runKey]*Record{}
+	byKey := map[RunID]*Record{}
 	for _, r := range done {
-		byKey[r.key()] = r
+		byKey[r.ID()] = r
 	}
 	for _, t := range mine {
-		if _, ok := byKey[taskKey(t)]; !ok {
+		if _, ok := byKey[t.ID()]; !ok {
 			todo = append(todo, t)
 		}
 	}
@@ -102,7 +102,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 				if err != nil {
 					if ctx.Err() == nil {
 						select {
-						case runErr <- fmt.Errorf("bench: run %s: %w", keyString(taskKey(t)), err):
+						case runErr <- fmt.Errorf("bench: run %s: %w", t.ID(), err):
 						default: // the buffer holds enough errors to report
 						}
 					}
@@ -130,7 +130,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	for r := range results {
 		if werr == nil {
 			if werr = j.add(r); werr == nil {
-				byKey[r.key()] = r
+				byKey[r.ID()] = r
 				nDone++
 				if opt.Progress != nil {
 					opt.Progress(nDone, len(mine))
@@ -156,7 +156,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	// Everything is done: rewrite in canonical order and summarize.
 	recs := make([]*Record, 0, len(mine))
 	for _, t := range mine {
-		recs = append(recs, byKey[taskKey(t)])
+		recs = append(recs, byKey[t.ID()])
 	}
 	if err := writeRecords(dir, recs); err != nil {
 		return err

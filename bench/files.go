@@ -214,13 +214,13 @@ func parseRunRow(f []string) (*Record, error) {
 }
 
 // parsePoint parses one trace.csv row.
-func parsePoint(f []string) (runKey, Point, error) {
+func parsePoint(f []string) (RunID, Point, error) {
 	if len(f) != 11 {
-		return runKey{}, Point{}, fmt.Errorf("%d fields, want 11", len(f))
+		return RunID{}, Point{}, fmt.Errorf("%d fields, want 11", len(f))
 	}
 	prec := f[2]
 	if _, err := optim.ParsePrecision(prec); err != nil {
-		return runKey{}, Point{}, err
+		return RunID{}, Point{}, err
 	}
 	f = append(f[:2:2], f[3:]...)
 	var p Point
@@ -242,7 +242,7 @@ func parsePoint(f []string) (runKey, Point, error) {
 		*dst, e = parseFloat(f[6+i])
 		seterr(e)
 	}
-	return runKey{f[0], f[1], prec, seed}, p, err
+	return RunID{GroupID{f[0], f[1], prec}, seed}, p, err
 }
 
 // lines splits data into complete lines; a last line without its newline
@@ -281,7 +281,7 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 	if err != nil || strings.Join(hdr, ",") != strings.Join(RunsHeader(), ",") {
 		return nil, skipped, fmt.Errorf("unexpected header (written by another version of optbench?)")
 	}
-	seen := map[runKey]bool{}
+	seen := map[RunID]bool{}
 	for _, l := range ls[1:] {
 		f, err := parseCSVLine(l)
 		if err != nil {
@@ -289,11 +289,11 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 			continue
 		}
 		r, err := parseRunRow(f)
-		if err != nil || seen[r.key()] {
+		if err != nil || seen[r.ID()] {
 			skipped++
 			continue
 		}
-		seen[r.key()] = true
+		seen[r.ID()] = true
 		recs = append(recs, r)
 	}
 	return recs, skipped, nil
@@ -301,9 +301,9 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 
 // readTraces parses trace.csv content into trajectories per run, skipping
 // rows that do not parse (and a torn last line).
-func readTraces(data []byte) (map[runKey][]Point, error) {
+func readTraces(data []byte) (map[RunID][]Point, error) {
 	ls, _ := lines(data)
-	out := map[runKey][]Point{}
+	out := map[RunID][]Point{}
 	if len(ls) == 0 {
 		return out, nil
 	}
@@ -346,7 +346,7 @@ func LoadRuns(dir string) ([]*Record, error) {
 		return nil, fmt.Errorf("read %s: %w", tpath, err)
 	}
 	for _, r := range recs {
-		r.Trace = dedupPoints(traces[r.key()])
+		r.Trace = dedupPoints(traces[r.ID()])
 	}
 	return recs, nil
 }

@@ -3,7 +3,6 @@ package bench
 import (
 	"errors"
 	"fmt"
-	"github.com/optbench/optbench/optim"
 	"os"
 	"path/filepath"
 	"slices"
@@ -90,9 +89,9 @@ func Merge(out string, dirs []string) error {
 		return fmt.Errorf("bench: merge: %s was written by another version of optbench (config hash %.12s, recomputed %.12s)",
 			dirs[0], first.ConfigHash, h)
 	}
-	index := make(map[runKey]int, len(plan.Tasks))
+	index := make(map[RunID]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
-		index[taskKey(t)] = t.Index
+		index[t.ID()] = t.Index
 	}
 	recs := make([]*Record, len(plan.Tasks))
 	for i, d := range dirs {
@@ -102,17 +101,17 @@ func Merge(out string, dirs []string) error {
 			return fmt.Errorf("bench: merge: %w", err)
 		}
 		for _, r := range rs {
-			k := r.key()
+			k := r.ID()
 			idx, ok := index[k]
 			switch {
 			case !ok:
-				return fmt.Errorf("bench: merge: %s has run %s, which is not in the experiment", d, keyString(k))
+				return fmt.Errorf("bench: merge: %s has run %s, which is not in the experiment", d, k)
 			case idx%n != shard:
-				return fmt.Errorf("bench: merge: %s (shard %d/%d) has run %s, which belongs to shard %d", d, shard, n, keyString(k), idx%n)
+				return fmt.Errorf("bench: merge: %s (shard %d/%d) has run %s, which belongs to shard %d", d, shard, n, k, idx%n)
 			case recs[idx] != nil:
-				return fmt.Errorf("bench: merge: run %s appears twice", keyString(k))
+				return fmt.Errorf("bench: merge: run %s appears twice", k)
 			case len(r.Trace) == 0 || r.Trace[len(r.Trace)-1].Iter != r.Iters:
-				return fmt.Errorf("bench: merge: run %s in %s has an incomplete trajectory in %s", keyString(k), d, TraceFile)
+				return fmt.Errorf("bench: merge: run %s in %s has an incomplete trajectory in %s", k, d, TraceFile)
 			}
 			recs[idx] = r
 		}
@@ -121,7 +120,7 @@ func Merge(out string, dirs []string) error {
 	for i, r := range recs {
 		if r == nil {
 			t := plan.Tasks[i]
-			missing = append(missing, fmt.Sprintf("%s (shard %d)", keyString(taskKey(t)), i%n))
+			missing = append(missing, fmt.Sprintf("%s (shard %d)", t.ID(), i%n))
 		}
 	}
 	if nm := len(missing); nm > 0 {
@@ -147,15 +146,6 @@ func Merge(out string, dirs []string) error {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	return nil
-}
-
-// keyString formats a run key as problem/optimizer/seed N, with
-// /precision=float32 after the optimizer for float32 runs.
-func keyString(k runKey) string {
-	if k.precision != optim.Float64 {
-		return fmt.Sprintf("%s/%s/precision=%s/seed %d", k.problem, k.optimizer, k.precision, k.seed)
-	}
-	return fmt.Sprintf("%s/%s/seed %d", k.problem, k.optimizer, k.seed)
 }
 
 // checkMergeTarget refuses an output folder that holds results other than

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/optbench/optbench/bench"
-	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/report"
 )
 
@@ -59,16 +58,12 @@ func summarize(dir string, stdout, stderr io.Writer) error {
 // optimizer, seed as planned), which a resumed or interrupted run's files
 // need not follow; runs outside the plan go last in their order.
 func canonicalOrder(plan *bench.Plan, recs []*bench.Record) {
-	type key struct {
-		p, o, prec string
-		s          uint64
-	}
-	idx := make(map[key]int, len(plan.Tasks))
+	idx := make(map[bench.RunID]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
-		idx[key{t.Problem.Name, t.Method.Name, precisionOr64(t.Precision), t.Seed}] = t.Index
+		idx[t.ID()] = t.Index
 	}
 	pos := func(r *bench.Record) int {
-		if i, ok := idx[key{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Seed}]; ok {
+		if i, ok := idx[r.ID()]; ok {
 			return i
 		}
 		return len(plan.Tasks)
@@ -121,13 +116,4 @@ DIR/REPORT.md, printing each file written.
 		}
 		return report.Write(args[0], stdout, report.Options{SVG: *svg})
 	}
-}
-
-// precisionOr64 returns p, or "float64" when p is empty (runs written
-// before precisions existed).
-func precisionOr64(p string) string {
-	if p == "" {
-		return optim.Float64
-	}
-	return p
 }
