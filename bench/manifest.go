@@ -41,6 +41,22 @@ type Manifest struct {
 	Start      time.Time       `json:"start"`
 	End        time.Time       `json:"end,omitzero"`
 	Complete   bool            `json:"complete"`
+	// Checksums are the content sha256 (hex) of runs.csv and trace.csv,
+	// by file name, recorded when the experiment (or merge) finished, so
+	// that Verify detects any later edit.
+	Checksums map[string]string `json:"sha256,omitempty"`
+	// History lists every invocation that wrote the folder, oldest first,
+	// the current one last (Start, End and Workers above are the latest's).
+	History []Invocation `json:"history,omitempty"`
+}
+
+// Invocation is one command that wrote a results folder: a run, each of
+// its resumes, or a merge.
+type Invocation struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end,omitzero"` // zero while running, or if interrupted
+	Workers  int       `json:"workers"`
+	Revision string    `json:"revision"`
 }
 
 // ProblemInfo describes a problem of an experiment in its manifest.

@@ -135,13 +135,23 @@ func Merge(out string, dirs []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if err := writeRecords(out, recs); err != nil {
+	lock, err := LockDir(out)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if err := checkMergeTarget(out, first.ConfigHash); err != nil {
+		return err
+	}
+	sums, err := writeRecords(out, recs)
+	if err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	if err := WriteSummaries(out, plan, recs); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	man := mergedManifest(plan, mans, len(recs))
+	man.Checksums = sums
 	if err := man.write(out); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
@@ -201,5 +211,14 @@ func mergedManifest(plan *Plan, mans []*Manifest, runs int) *Manifest {
 	if m.End.IsZero() {
 		m.End = time.Now().UTC()
 	}
+	for _, s := range mans {
+		if len(s.History) == 0 {
+			s.History = []Invocation{{Start: s.Start, End: s.End, Workers: s.Workers, Revision: s.Revision}}
+		}
+		m.History = append(m.History, s.History...)
+	}
+	slices.SortStableFunc(m.History, func(a, b Invocation) int { return a.Start.Compare(b.Start) })
+	now := time.Now().UTC()
+	m.History = append(m.History, Invocation{Start: now, End: now, Revision: m.Revision})
 	return m
 }

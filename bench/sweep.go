@@ -395,6 +395,11 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	lock, err := LockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	man := &SweepManifest{SweepConfig: sp.Config, ConfigHash: sp.Hash(), Points: sp.Points, Start: time.Now().UTC()}
 	old, err := ReadSweepManifest(dir)
 	switch {

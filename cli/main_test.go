@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -400,6 +401,18 @@ func TestRunSummarizeIncomplete(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.SplitAfter(string(data), "\n")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(strings.Join(lines[:len(lines)-2], "")), 0o644))
+	// In a finished folder, a missing row is damage: refused.
+	_, _, err = execute(context.Background(), "summarize", dir)
+	require.Error(t, err)
+	assert.Equal(t, 1, exitCode(err))
+	assert.Contains(t, err.Error(), "runs.csv: no row for run xor/backprop/seed 2")
+	// In an unfinished one (as left by an interrupted append), a warning.
+	m, err := bench.ReadManifest(dir)
+	require.NoError(t, err)
+	m.Complete = false
+	data, err = json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.ManifestFile), data, 0o644))
 	out, errOut, err := execute(context.Background(), "summarize", dir)
 	require.NoError(t, err)
 	assert.Contains(t, errOut, "incomplete (1 of 2 runs)")
