@@ -163,7 +163,7 @@ func TestMergeErrors(t *testing.T) {
 		{"other config", filepath.Join(root, "m3"), []string{s0, o1}, "same configuration"},
 		{"other shard count", filepath.Join(root, "m4"), []string{s0, t0}, "shards"},
 		{"incomplete", filepath.Join(root, "m5"), []string{s0, inc}, "incomplete"},
-		{"run missing", filepath.Join(root, "m6"), []string{s0, short}, "no row for run"},
+		{"run missing", filepath.Join(root, "m6"), []string{s0, short}, "no row for run xor/irprop+/seed 3, whose trajectory is at trace.csv:"},
 		{"out is a shard", s0, []string{s0, s1}, "is one of the shard folders"},
 		{"out holds other results", o1, []string{s0, s1}, "holds other results"},
 		{"not a results folder", filepath.Join(root, "m7"), []string{s0, filepath.Join(root, "nope")}, "no such file"},

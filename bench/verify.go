@@ -41,7 +41,7 @@ type DamagedError struct {
 
 func (e *DamagedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "bench: results folder %s is damaged: %s", e.Dir, e.Findings[0])
+	fmt.Fprintf(&b, "results folder %s is damaged: %s", e.Dir, e.Findings[0])
 	if n := len(e.Findings) - 1; n > 0 {
 		fmt.Fprintf(&b, " (and %d more; 'optbench verify %s' lists them)", n, e.Dir)
 	}
@@ -67,7 +67,7 @@ type Verification struct {
 	Dir      string
 	Manifest *Manifest
 	Plan     *Plan
-	// Files are the verdicts on manifest.json, runs.csv and trace.csv.
+	// Files are the verdicts on manifest.json, trace.csv and runs.csv.
 	Files []FileVerdict
 	// Records are the runs that passed, in runs.csv's order, with their
 	// trajectories.
@@ -192,7 +192,7 @@ func verify(dir string, man *Manifest, plan *Plan) *Verification {
 			}
 		}
 	}
-	v.Files = append(v.Files, rv, tv)
+	v.Files = append(v.Files, tv, rv) // a damaged trajectory is the cause of its row's findings
 	return v
 }
 
@@ -307,6 +307,13 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 			traceOK = false
 		}
 	}
+	// A line that does not parse is inside the block before it, or the
+	// first of the next: the block before is marked damaged.
+	markBad := func(tp *tracePoints) {
+		if tp != nil {
+			tp.bad = true
+		}
+	}
 	if traceOK {
 		var cur *tracePoints
 		var curID RunID
@@ -315,11 +322,13 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 			f, err := parseCSVLine(l)
 			if err != nil {
 				add(tv, line, "does not parse as CSV: %v (expected a point of a trajectory)", err)
+				markBad(cur)
 				continue
 			}
 			id, p, err := parsePoint(f)
 			if err != nil {
 				add(tv, line, "%v", err)
+				markBad(cur)
 				continue
 			}
 			tv.Rows++
@@ -457,6 +466,9 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 			add(tv, tp.first, "%s", outside(id))
 			continue
 		}
+		if !unfinished {
+			continue // reported as a missing row below
+		}
 		add(tv, tp.first, "points of run %s, which has no row in %s (expected a row for every trajectory)", id, RunsFile)
 	}
 	if !unfinished {
@@ -468,6 +480,10 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 		}
 		slices.SortFunc(missing, func(a, b RunID) int { return mine[a].Index - mine[b].Index })
 		for _, id := range missing {
+			if tp := traces[id]; tp != nil && traceOK {
+				add(rv, 0, "no row for run %s, whose trajectory is at %s:%d–%d (expected every planned run in a finished folder)", id, TraceFile, tp.first, tp.last)
+				continue
+			}
 			add(rv, 0, "no row for run %s (expected every planned run in a finished folder)", id)
 		}
 	}
