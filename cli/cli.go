@@ -26,13 +26,19 @@
 //	optbench summarize DIR
 //	optbench merge --out DIR SHARD_DIR...
 //	optbench report [--svg] DIR
+//	optbench verify DIR
 //	optbench sweep (--default | --out DIR --problem P --optimizer O --grid GRID) [flags]
 //	optbench help [command]
 //
 // Run `optbench help run` for the flags of run and the default experiment.
 // The exit status is 0 on success, 1 on failure, 2 for a usage error (bad
-// flag, argument or input file) and 130 when interrupted; an interrupted
-// run resumes when the same command is run again. Help goes to standard
+// flag, argument or input file, an --out that cannot be a folder) and 130
+// when interrupted; an interrupted run resumes when the same command is run
+// again. A damaged results folder (see bench.Verify) is a failure, 1: the
+// command line is right, the data is not; every command that reads a folder
+// refuses it, naming FILE:LINE, before writing anything. A folder another
+// process is writing (bench.LockDir) is refused with 1 too, naming the
+// holder's PID and host. Help goes to standard
 // output, errors to standard error.
 package cli
 
@@ -121,6 +127,7 @@ func init() {
 		{"summarize", "recompute a results folder's summaries and print its headline table", summarizeSetup},
 		{"merge", "combine the folders of a sharded run into one", mergeSetup},
 		{"report", "draw the charts and REPORT.md of a results folder", reportSetup},
+		{"verify", "check a results folder's files, naming every damaged line", verifySetup},
 		{"sweep", "run one optimizer over a grid of its settings × seeds (heat maps, tuneability)", sweepSetup},
 	}
 }
@@ -160,7 +167,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("unknown command %q; commands: %s (see 'optbench help')", name, commandNames())
 	}
 	fs, body := c.setup(stderr)
+	restore := setOnce(fs)
 	pos, err := parseArgs(fs, args)
+	restore()
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout) // asked for: help is output, not an error
 		fs.Usage()
@@ -242,4 +251,46 @@ func newFlagSet(name, head string, w io.Writer) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// onceValue is a flag value that may be given once: a repeated
+// single-value flag ("--seeds 3 --seeds 4") is an error rather than the
+// last value silently winning.
+type onceValue struct {
+	flag.Value
+	given bool
+}
+
+func (o *onceValue) Set(s string) error {
+	if o.given {
+		return fmt.Errorf("given twice (it takes one value; first %q)", o.Value.String())
+	}
+	o.given = true
+	return o.Value.Set(s)
+}
+
+// IsBoolFlag keeps a boolean flag's "--flag" form.
+func (o *onceValue) IsBoolFlag() bool {
+	b, ok := o.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// setOnce makes every flag of fs but the repeatable ones (listFlag) refuse
+// a second value, and returns the function that restores the original
+// values (whose zero values the help text relies on).
+func setOnce(fs *flag.FlagSet) (restore func()) {
+	var undo []func()
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(*listFlag); ok {
+			return
+		}
+		orig := f.Value
+		f.Value = &onceValue{Value: orig}
+		undo = append(undo, func() { f.Value = orig })
+	})
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
 }

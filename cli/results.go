@@ -22,10 +22,16 @@ the success at the problem's hardest target that any run reached.
 
 `+headlineLegend, w)
 	return fs, func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		if len(args) != 1 {
-			return usagef("summarize: want one results folder, got %d arguments", len(args))
+		dir, err := folderArg("summarize", args)
+		if err != nil {
+			return err
 		}
-		return summarize(args[0], stdout, stderr)
+		lock, err := lockFolder(dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+		return summarize(dir, stdout, stderr)
 	}
 }
 
@@ -87,6 +93,14 @@ headline table.
 		if len(args) == 0 {
 			return usagef("merge: want the shard folders after --out DIR")
 		}
+		for _, a := range args {
+			if a == "" {
+				return usagef("merge: a shard folder is an empty name; want folders")
+			}
+		}
+		if err := outFolder("--out", *out); err != nil {
+			return err
+		}
 		if err := bench.Merge(*out, args); err != nil {
 			return err
 		}
@@ -111,9 +125,15 @@ DIR/REPORT.md, printing each file written.
 `, w)
 	svg := fs.Bool("svg", false, "also save every chart as SVG")
 	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
-		if len(args) != 1 {
-			return usagef("report: want one results folder, got %d arguments", len(args))
+		dir, err := folderArg("report", args)
+		if err != nil {
+			return err
 		}
-		return report.Write(args[0], stdout, report.Options{SVG: *svg})
+		lock, err := lockFolder(dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+		return report.Write(dir, stdout, report.Options{SVG: *svg})
 	}
 }
