@@ -171,6 +171,10 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("bench: interrupted before the summaries, with all %d runs on disk in %s; rerun the same command to finish: %w",
+			len(mine), dir, ctx.Err())
+	}
 	if err := WriteSummaries(dir, plan, recs); err != nil {
 		return err
 	}

@@ -42,7 +42,9 @@ type Lock struct {
 
 // LockDir takes the exclusive lock of the results folder dir, which must
 // exist: an advisory lock (flock) on dir/.lock, into which it writes this
-// process's PID, host and start time. If another process holds it, it
+// process's PID, host and start time. Once it holds the lock it removes
+// the temporary files of interrupted atomic writes (".NAME.tmp…") left by
+// a killed process. If another process holds it, it
 // returns a *LockedError naming the holder at once rather than waiting. The
 // kernel releases the lock when its process ends, however it ends, so the
 // lock of a process that was killed is simply taken over.
@@ -71,7 +73,23 @@ func LockDir(dir string) (*Lock, error) {
 		f.Close()
 		return nil, fmt.Errorf("bench: lock %s: %w", dir, err)
 	}
+	removeStaleTemps(dir)
 	return &Lock{f: f}, nil
+}
+
+// removeStaleTemps removes the temporary files of atomic writes
+// (".NAME.tmp…", see WriteFileAtomic and plots.Save) left in dir by a
+// process that was killed: with dir locked, no live writer owns one.
+func removeStaleTemps(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if n := e.Name(); e.Type().IsRegular() && strings.HasPrefix(n, ".") && strings.Contains(n, ".tmp") {
+			os.Remove(filepath.Join(dir, n))
+		}
+	}
 }
 
 // Unlock releases the lock; the lock file stays (removing it would let two

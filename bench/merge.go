@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -26,8 +27,12 @@ import (
 // The manifest records the earliest shard start and the latest shard end;
 // its machine fields (Go version, CPU, revision, …) list the distinct values
 // of the shards, joined by " | "; Workers is the sum of the shards' workers
-// and GOMAXPROCS their maximum.
-func Merge(out string, dirs []string) error {
+// and GOMAXPROCS their maximum; History lists the shards' invocations and
+// the merge's.
+//
+// When ctx is cancelled, Merge stops before writing anything and returns
+// an error wrapping ctx.Err().
+func Merge(ctx context.Context, out string, dirs []string) error {
 	if len(dirs) == 0 {
 		return errors.New("bench: merge: no shard folders")
 	}
@@ -96,6 +101,9 @@ func Merge(out string, dirs []string) error {
 	recs := make([]*Record, len(plan.Tasks))
 	for i, d := range dirs {
 		shard := mans[i].Shard
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("bench: merge: interrupted before writing anything: %w", err)
+		}
 		rs, err := LoadRuns(d)
 		if err != nil {
 			return fmt.Errorf("bench: merge: %w", err)
@@ -132,6 +140,9 @@ func Merge(out string, dirs []string) error {
 		return fmt.Errorf("bench: merge: %d of %d runs are missing: %s%s", nm, len(recs), strings.Join(missing, ", "), more)
 	}
 
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bench: merge: interrupted before writing anything: %w", err)
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
@@ -146,6 +157,10 @@ func Merge(out string, dirs []string) error {
 	sums, err := writeRecords(out, recs)
 	if err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bench: merge: interrupted after writing %s and %s, before the summaries and manifest; rerun the merge: %w",
+			RunsFile, TraceFile, err)
 	}
 	if err := WriteSummaries(out, plan, recs); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)

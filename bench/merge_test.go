@@ -71,7 +71,7 @@ func TestMergeMatchesUnsharded(t *testing.T) {
 		shards = append(shards, d)
 	}
 	merged := filepath.Join(root, "merged")
-	if err := Merge(merged, shards); err != nil {
+	if err := Merge(context.Background(), merged, shards); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{RunsFile, TraceFile} {
@@ -103,7 +103,7 @@ func TestMergeMatchesUnsharded(t *testing.T) {
 		t.Errorf("merged manifest: workers = %d, want %d", m.Workers, n*2)
 	}
 	// Merging again into the same folder is allowed and gives the same runs.
-	if err := Merge(merged, shards); err != nil {
+	if err := Merge(context.Background(), merged, shards); err != nil {
 		t.Errorf("second merge into %s: %v", merged, err)
 	}
 	// The merged folder resumes as a finished unsharded run.
@@ -170,7 +170,7 @@ func TestMergeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Merge(tt.out, tt.dirs)
+			err := Merge(context.Background(), tt.out, tt.dirs)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Merge(%v) = %v, want an error containing %q", tt.dirs, err, tt.want)
 			}
@@ -185,7 +185,7 @@ func TestMergeErrors(t *testing.T) {
 		})
 	}
 	// The unsharded folder counts as "one shard of one": merging it alone works.
-	if err := Merge(filepath.Join(root, "copy"), []string{whole}); err != nil {
+	if err := Merge(context.Background(), filepath.Join(root, "copy"), []string{whole}); err != nil {
 		t.Errorf("merging an unsharded folder: %v", err)
 	}
 }

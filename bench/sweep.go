@@ -450,6 +450,9 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 		}
 		offset += len(sp.Plans[i].Tasks)
 	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("bench: sweep interrupted after its last grid point, before %s; rerun the same command to finish: %w", SweepCSVFile, ctx.Err())
+	}
 	res, err := loadSweepPoints(dir, man)
 	if err != nil {
 		return err

@@ -32,8 +32,8 @@
 //
 // Run `optbench help run` for the flags of run and the default experiment.
 // The exit status is 0 on success, 1 on failure, 2 for a usage error (bad
-// flag, argument or input file, an --out that cannot be a folder) and 130
-// when interrupted; an interrupted run resumes when the same command is run
+// flag, argument or input file, an --out that cannot be a folder), 130
+// when interrupted by SIGINT and 143 by SIGTERM; an interrupted run resumes when the same command is run
 // again. A damaged results folder (see bench.Verify) is a failure, 1: the
 // command line is right, the data is not; every command that reads a folder
 // refuses it, naming FILE:LINE, before writing anything. A folder another
@@ -58,8 +58,10 @@ import (
 
 // Main runs the command line args (without the program name), writing
 // results and help to stdout and errors to stderr, and returns the exit
-// status: 0 success, 1 failure, 2 usage error, 130 interrupted. SIGINT and
-// SIGTERM cancel the work in progress (a second signal kills the process).
+// status: 0 success, 1 failure, 2 usage error, 130 interrupted by SIGINT
+// (or a cancelled context), 143 by SIGTERM. SIGINT and SIGTERM cancel the
+// work in progress (a second signal kills the process); a command that had
+// finished its writes when it noticed still exits 130 or 143.
 // It never calls os.Exit: a program's main does, with the status returned.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if err := run(args, stdout, stderr); err != nil {
@@ -72,15 +74,58 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // exitCode maps an error returned by run to the process exit status.
 func exitCode(err error) int {
 	var uerr *usageError
+	var ierr *interruptedError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &uerr):
 		return 2
+	case errors.As(err, &ierr):
+		return 128 + ierr.signum()
 	case errors.Is(err, context.Canceled):
 		return 130
 	}
 	return 1
+}
+
+// interruptedError is the error of a command stopped by a signal: the
+// command's own error (wrapping context.Canceled), or nil when it had
+// finished its writes when it noticed.
+type interruptedError struct {
+	sig os.Signal
+	err error
+}
+
+func (e *interruptedError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("interrupted by %s after the command had finished: what it wrote is complete", sigName(e.sig))
+	}
+	return fmt.Sprintf("%v (%s)", e.err, sigName(e.sig))
+}
+
+func (e *interruptedError) Unwrap() error {
+	if e.err == nil {
+		return context.Canceled
+	}
+	return e.err
+}
+
+// signum is the signal's number (SIGINT 2, SIGTERM 15).
+func (e *interruptedError) signum() int {
+	if s, ok := e.sig.(syscall.Signal); ok {
+		return int(s)
+	}
+	return 2
+}
+
+func sigName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
 }
 
 // usageError is a bad command line: an unknown command, flag or name, or a
@@ -97,14 +142,37 @@ func usagef(format string, args ...any) error {
 // SIGTERM cancel the work in progress: finished runs stay on disk and
 // rerunning the same command resumes. A second signal kills the process.
 func run(args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	got := make(chan os.Signal, 1)
 	go func() {
-		<-ctx.Done()
-		stop() // restore the default handlers: a second ^C kills
+		select {
+		case s := <-sigc:
+			signal.Stop(sigc) // restore the default handlers: a second ^C kills
+			got <- s
+			cancel()
+		case <-ctx.Done():
+		}
 	}()
-	return dispatch(ctx, args, stdout, stderr)
+	if afterNotify != nil {
+		afterNotify(ctx)
+	}
+	err := dispatch(ctx, args, stdout, stderr)
+	cancel()
+	select {
+	case s := <-got:
+		return &interruptedError{sig: s, err: err}
+	default:
+	}
+	return err
 }
+
+// afterNotify, if set (by tests), is called with the command's context
+// once run handles the signals.
+var afterNotify func(ctx context.Context)
 
 // command is a subcommand of optbench.
 type command struct {
@@ -206,7 +274,8 @@ commands:
 	fmt.Fprint(w, `  help        show this help, or a command's: optbench help run
 
 Run 'optbench <command> -h' for a command's flags. Exit status: 0 success,
-1 failure, 2 usage error, 130 interrupted (rerun the same command to resume).
+1 failure (a damaged or locked results folder too), 2 usage error, 130
+interrupted by SIGINT, 143 by SIGTERM (rerun the same command to resume).
 `)
 }
 

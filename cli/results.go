@@ -21,7 +21,7 @@ its manifest.json), and print the headline table: per problem and optimizer,
 the success at the problem's hardest target that any run reached.
 
 `+headlineLegend, w)
-	return fs, func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	return fs, func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		dir, err := folderArg("summarize", args)
 		if err != nil {
 			return err
@@ -31,11 +31,11 @@ the success at the problem's hardest target that any run reached.
 			return err
 		}
 		defer lock.Unlock()
-		return summarize(dir, stdout, stderr)
+		return summarize(ctx, dir, stdout, stderr)
 	}
 }
 
-func summarize(dir string, stdout, stderr io.Writer) error {
+func summarize(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	man, plan, err := bench.LoadPlan(dir)
 	if err != nil {
 		return err
@@ -52,8 +52,14 @@ func summarize(dir string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "optbench: warning: %s is incomplete (%d of %d runs); the summaries cover the finished runs only\n",
 			dir, len(recs), man.Runs)
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("summarize %s: interrupted before writing anything: %w", dir, err)
+	}
 	if err := bench.WriteSummaries(dir, plan, recs); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("summarize %s: interrupted after writing the summaries: %w", dir, err)
 	}
 	fmt.Fprintf(stdout, "summaries of %d runs in %s: %s\n\n", len(recs), dir,
 		strings.Join([]string{bench.SummaryFile, bench.TargetsFile, bench.CompareFile, bench.BenchFile}, ", "))
@@ -86,7 +92,7 @@ unsharded run would have written (timing columns aside), and print the
 headline table.
 `, w)
 	out := fs.String("out", "", "merged results `folder` (required)")
-	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
+	return fs, func(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		if *out == "" {
 			return usagef("merge: --out: want the merged results folder")
 		}
@@ -101,7 +107,7 @@ headline table.
 		if err := outFolder("--out", *out); err != nil {
 			return err
 		}
-		if err := bench.Merge(*out, args); err != nil {
+		if err := bench.Merge(ctx, *out, args); err != nil {
 			return err
 		}
 		_, plan, err := bench.LoadPlan(*out)
@@ -124,7 +130,7 @@ Draw the charts (PNG) of the results folder DIR into DIR and write
 DIR/REPORT.md, printing each file written.
 `, w)
 	svg := fs.Bool("svg", false, "also save every chart as SVG")
-	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
+	return fs, func(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		dir, err := folderArg("report", args)
 		if err != nil {
 			return err
@@ -134,6 +140,9 @@ DIR/REPORT.md, printing each file written.
 			return err
 		}
 		defer lock.Unlock()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report %s: interrupted before writing anything: %w", dir, err)
+		}
 		return report.Write(dir, stdout, report.Options{SVG: *svg})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,3 +146,40 @@ func TestLockedFolder(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestSignals: summarize, report and merge stop on the first SIGINT or
+// SIGTERM (sent here as soon as the signals are handled) with exit status
+// 130 or 143, without writing anything.
+func TestSignals(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	runSmall(t, dir)
+	require.NoError(t, os.Remove(filepath.Join(dir, bench.SummaryFile)))
+	// A temporary file of a write killed by SIGKILL.
+	stale := filepath.Join(dir, ".summary.csv.tmp123")
+	require.NoError(t, os.WriteFile(stale, []byte("half"), 0o644))
+	merged := filepath.Join(t.TempDir(), "merged")
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		args []string
+		code int
+	}{
+		{syscall.SIGINT, []string{"summarize", dir}, 130},
+		{syscall.SIGTERM, []string{"summarize", dir}, 143},
+		{syscall.SIGTERM, []string{"report", dir}, 143},
+		{syscall.SIGINT, []string{"merge", "--out", merged, dir}, 130},
+	} {
+		afterNotify = func(ctx context.Context) {
+			syscall.Kill(os.Getpid(), tt.sig)
+			<-ctx.Done()
+		}
+		var stdout, stderr bytes.Buffer
+		code := Main(tt.args, &stdout, &stderr)
+		afterNotify = nil
+		assert.Equal(t, tt.code, code, "%v: %s", tt.args, stderr.String())
+		assert.Contains(t, stderr.String(), "interrupted before writing anything")
+		assert.NoFileExists(t, filepath.Join(dir, bench.SummaryFile))
+		assert.NoFileExists(t, filepath.Join(dir, "REPORT.md"))
+		assert.NoFileExists(t, filepath.Join(merged, bench.RunsFile))
+	}
+	assert.NoFileExists(t, stale, "the lock's holder removes stale temporary files")
+}
