@@ -333,7 +333,7 @@ func TestRunConfigMismatch(t *testing.T) {
 		}, "has runs.csv and trace.csv but no manifest.json"},
 		{"corrupt manifest", small, bench.Options{}, func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.ManifestFile), []byte("{\"config\": [1,"), 0o644))
-		}, "manifest.json: unexpected end of JSON input"},
+		}, "manifest.json:1: unexpected end of JSON input"},
 		{"foreign runs.csv", small, bench.Options{}, func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte("a,b,c\n1,2,3\n"), 0o644))
 		}, "runs.csv:1: no header"},
