@@ -15,16 +15,17 @@ import (
 func verifySetup(w io.Writer) (*flag.FlagSet, runFunc) {
 	fs := newFlagSet("verify", `usage: optbench verify DIR
 
-Check the results folder DIR without changing it, as every command that
-reads one does first (summarize, report, merge and a resumed run): the
-manifest's config and hash, every row of runs.csv and every point of
-trace.csv (finite, in-range values; each row consistent with its own
-columns and, to the last bit, with its trajectory; every planned run
-exactly once), and in a finished folder the sha256 of runs.csv and
-trace.csv that the manifest recorded. Prints one verdict line per file,
-then every problem as FILE:LINE: what is wrong (expected …) on standard
-error. Exit status 0 when the folder is sound, 1 otherwise. Useful after
-copying results between machines and before publishing them.
+Check the results folder DIR (or each grid point of the sweep in DIR)
+without changing it, as every command that reads one does first
+(summarize, report, merge and a resumed run): the manifest's config and
+hash, every row of runs.csv and every point of trace.csv (finite,
+in-range values; each row consistent with its own columns and, to the
+last bit, with its trajectory; every planned run exactly once), and in a
+finished folder the sha256 of runs.csv and trace.csv that the manifest
+recorded. Prints one verdict line per file, then every problem as
+FILE:LINE: what is wrong (expected …) on standard error. Exit status 0
+when the folder is sound, 1 otherwise. Useful after copying results
+between machines and before publishing them.
 `, w)
 	return fs, func(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		dir, err := folderArg("verify", args)
@@ -46,7 +47,30 @@ func folderArg(cmd string, args []string) (string, error) {
 	return args[0], nil
 }
 
+// verify checks the results folder dir, or every point of the sweep in
+// dir.
 func verify(dir string, stdout, stderr io.Writer) error {
+	sm, err := bench.ReadSweepManifest(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return verifyOne(dir, stdout, stderr)
+	case err != nil:
+		return err
+	}
+	damaged := 0
+	for _, pt := range sm.Points {
+		if err := verifyOne(filepath.Join(dir, pt.Dir), stdout, stderr); err != nil {
+			fmt.Fprintf(stderr, "optbench: %v\n", err)
+			damaged++
+		}
+	}
+	if damaged > 0 {
+		return fmt.Errorf("sweep %s: %d of %d grid points are damaged or unreadable (listed above)", dir, damaged, len(sm.Points))
+	}
+	return nil
+}
+
+func verifyOne(dir string, stdout, stderr io.Writer) error {
 	v, err := bench.Verify(dir)
 	if err != nil {
 		return err

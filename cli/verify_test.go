@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -182,4 +183,30 @@ func TestSignals(t *testing.T) {
 		assert.NoFileExists(t, filepath.Join(merged, bench.RunsFile))
 	}
 	assert.NoFileExists(t, stale, "the lock's holder removes stale temporary files")
+}
+
+// TestVerifySweep: verify checks every grid point of a sweep folder.
+func TestVerifySweep(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "sweep")
+	_, _, err := execute(ctx, "sweep", "--out", dir, "--problem", "xor", "--optimizer", "backprop", "--grid", "lr=1,2",
+		"--seeds", "2", "--budget", "50", "--quiet")
+	require.NoError(t, err)
+	out, _, err := execute(ctx, "verify", dir)
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)point-1/runs\.csv: ok \(2 rows, sha256 as recorded\)$`, out)
+
+	line := 2
+	path := filepath.Join(dir, "point-1", bench.RunsFile)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	ls := strings.SplitAfter(string(data), "\n")
+	ls[line-1] = strings.Replace(ls[line-1], ",budget,", ",plateau,", 1)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(ls, "")), 0o644))
+	out, errOut, err := execute(ctx, "verify", dir)
+	require.Error(t, err)
+	assert.Equal(t, 1, exitCode(err))
+	assert.Regexp(t, `(?m)point-1/runs\.csv: DAMAGED: 2 problems, the first at line 2$`, out)
+	assert.Contains(t, errOut, path+`:2: floor "", floor_iteration "" with status plateau (expected both)`)
+	assert.Contains(t, err.Error(), "1 of 2 grid points are damaged")
 }
