@@ -169,7 +169,8 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	}
 	sums, err := writeRecords(dir, recs)
 	if err != nil {
-		return err
+		return fmt.Errorf("bench: the final rewrite of %s and %s in canonical order failed (%w); all %d runs are safe on disk as appended, "+
+			"and rerunning the same command (with free space for a copy of %s) finishes it", RunsFile, TraceFile, err, len(mine), TraceFile)
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("bench: interrupted before the summaries, with all %d runs on disk in %s; rerun the same command to finish: %w",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -116,4 +117,21 @@ func TestRunConcurrent(t *testing.T) {
 	close(proceed)
 	require.NoError(t, <-first)
 	xpSameResults(t, ref, dir)
+}
+
+// TestRunFinalRewriteFails: when the final rewrite cannot be written (here
+// trace.csv has become a folder; on a full disk alike), the error says that
+// every run is safe on disk and that rerunning finishes.
+func TestRunFinalRewriteFails(t *testing.T) {
+	dir := t.TempDir()
+	plan := xpPlan(t, bench.Config{Problems: []string{"xor"}, Optimizers: []string{"irprop-"}, Seeds: 2, Budget: 50})
+	err := bench.Run(context.Background(), plan, dir, bench.Options{Workers: 1, Progress: func(done, total int) {
+		if done == total {
+			require.NoError(t, os.Remove(filepath.Join(dir, bench.TraceFile)))
+			require.NoError(t, os.MkdirAll(filepath.Join(dir, bench.TraceFile, "x"), 0o755))
+		}
+	}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "final rewrite of runs.csv and trace.csv in canonical order failed")
+	assert.Contains(t, err.Error(), "all 2 runs are safe on disk as appended, and rerunning the same command")
 }
