@@ -86,13 +86,9 @@ func Merge(ctx context.Context, out string, dirs []string) error {
 		return err
 	}
 
-	plan, err := NewPlan(first.Config)
+	_, plan, err := LoadPlan(dirs[0])
 	if err != nil {
-		return fmt.Errorf("bench: merge: configuration of %s: %w", dirs[0], err)
-	}
-	if h := plan.Config.Hash(); h != first.ConfigHash {
-		return fmt.Errorf("bench: merge: %s was written by another version of optbench (config hash %.12s, recomputed %.12s)",
-			dirs[0], first.ConfigHash, h)
+		return fmt.Errorf("bench: merge: %w", err)
 	}
 	index := make(map[RunID]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
