@@ -135,3 +135,25 @@ func TestRunFinalRewriteFails(t *testing.T) {
 	assert.Contains(t, err.Error(), "final rewrite of runs.csv and trace.csv in canonical order failed")
 	assert.Contains(t, err.Error(), "all 2 runs are safe on disk as appended, and rerunning the same command")
 }
+
+// TestManifestHistory: a resume adds an invocation to the manifest's
+// history instead of overwriting the first one's start, end and workers.
+func TestManifestHistory(t *testing.T) {
+	dir := t.TempDir()
+	xpInterrupt(t, xpConfig, dir, 3)
+	first, err := bench.ReadManifest(dir)
+	require.NoError(t, err)
+	require.Len(t, first.History, 1)
+	assert.Equal(t, 2, first.History[0].Workers)
+	assert.True(t, first.History[0].End.IsZero(), "an interrupted invocation has no end")
+
+	xpRun(t, xpConfig, dir, bench.Options{Workers: 1})
+	m, err := bench.ReadManifest(dir)
+	require.NoError(t, err)
+	require.Len(t, m.History, 2)
+	assert.Equal(t, first.History[0], m.History[0], "the first invocation is kept")
+	assert.Equal(t, 1, m.History[1].Workers)
+	assert.Equal(t, m.End, m.History[1].End)
+	assert.Equal(t, m.Start, m.History[1].Start)
+	assert.NotEmpty(t, m.History[1].Revision)
+}

@@ -102,6 +102,12 @@ func TestMergeMatchesUnsharded(t *testing.T) {
 	if m.Workers != n*2 {
 		t.Errorf("merged manifest: workers = %d, want %d", m.Workers, n*2)
 	}
+	if len(m.History) != n+1 || m.History[n].Workers != 0 {
+		t.Errorf("merged manifest: history %+v, want the %d shards' runs and the merge", m.History, n)
+	}
+	if len(m.Checksums) != 2 {
+		t.Errorf("merged manifest: checksums %v, want runs.csv's and trace.csv's", m.Checksums)
+	}
 	// Merging again into the same folder is allowed and gives the same runs.
 	if err := Merge(context.Background(), merged, shards); err != nil {
 		t.Errorf("second merge into %s: %v", merged, err)
