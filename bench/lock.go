@@ -22,6 +22,7 @@ type LockedError struct {
 	Holder string // the lock file's content: "pid N host H since T", or "" if unknown
 }
 
+// Error names the folder, the lock's holder and what to do.
 func (e *LockedError) Error() string {
 	h := e.Holder
 	if h == "" {

@@ -39,6 +39,7 @@ type DamagedError struct {
 	Findings []Finding // at least one
 }
 
+// Error names the folder and its first finding, and how many more there are.
 func (e *DamagedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "results folder %s is damaged: %s", e.Dir, e.Findings[0])

@@ -196,6 +196,7 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, o *runOptions, args []string,
 	if err := outFolder("--out", spec.out); err != nil {
 		return err
 	}
+	estimate(stderr, spec.plan)
 	p := newProgress(stderr, spec.quiet)
 	spec.opt.Progress = p.update
 	err = bench.Run(ctx, spec.plan, spec.out, spec.opt)
@@ -214,6 +215,24 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, o *runOptions, args []string,
 	}
 	fmt.Fprintf(stdout, "results in %s (charts: optbench report %[1]s)\n\n", spec.out)
 	return headline(stdout, spec.plan, recs)
+}
+
+// largeIterations is the total iteration budget above which run prints
+// an estimate before it starts (the default experiment has 1.8e8).
+const largeIterations = 1e10
+
+// estimate prints a one-line note to w before a very large experiment:
+// its runs and their total iteration budget, the work it may take.
+func estimate(w io.Writer, plan *bench.Plan) {
+	total, most := 0.0, 0
+	for _, t := range plan.Tasks {
+		total += float64(t.Budget)
+		most = max(most, t.Budget)
+	}
+	if total >= largeIterations {
+		fmt.Fprintf(w, "optbench: note: a large experiment: %d runs × up to %d iterations, %.3g iterations at most; "+
+			"^C stops it with the finished runs kept, and the same command resumes\n", len(plan.Tasks), most, total)
+	}
 }
 
 // parseRun validates run's flags into a runSpec. Every error is a

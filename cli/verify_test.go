@@ -210,3 +210,26 @@ func TestVerifySweep(t *testing.T) {
 	assert.Contains(t, errOut, path+`:2: floor "", floor_iteration "" with status plateau (expected both)`)
 	assert.Contains(t, err.Error(), "1 of 2 grid points are damaged")
 }
+
+// TestEstimate: a very large experiment is announced with its size before
+// it starts; an ordinary one is not.
+func TestEstimate(t *testing.T) {
+	for _, tt := range []struct {
+		cfg  bench.Config
+		want string
+	}{
+		{bench.Config{Problems: []string{"xor"}, Optimizers: []string{"backprop"}, Seeds: 100000, Budget: 1000000000},
+			"optbench: note: a large experiment: 100000 runs × up to 1000000000 iterations, 1e+14 iterations at most"},
+		{bench.Config{Problems: []string{"xor"}, Optimizers: []string{"backprop"}, Seeds: 30, Budget: 100000}, ""},
+	} {
+		plan, err := bench.NewPlan(tt.cfg)
+		require.NoError(t, err)
+		var b bytes.Buffer
+		estimate(&b, plan)
+		if tt.want == "" {
+			assert.Empty(t, b.String())
+		} else {
+			assert.Contains(t, b.String(), tt.want)
+		}
+	}
+}
