@@ -122,9 +122,10 @@ func (v *Verification) Err() error {
 // count several iterations per evaluation).
 //
 // An unfinished folder (manifest not complete) may end with a torn line in
-// either file and, in trace.csv, with the points of a run whose row was not
-// yet appended: an interrupted append, which a resume redoes. Nothing else
-// is tolerated.
+// either file and, in trace.csv, with the points of planned runs whose rows
+// were not yet appended: an interrupted append, which a resume redoes (or
+// an experiment still running: runs.csv is read before trace.csv). Nothing
+// else is tolerated.
 func Verify(dir string) (*Verification, error) {
 	man, plan, err := LoadPlan(dir)
 	if err != nil {
@@ -449,8 +450,17 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 		r.Trace = tp.points
 		recs = append(recs, r)
 	}
-	// Points of runs without a row: only the last block of an unfinished
-	// folder (its row was not appended yet).
+	// Points of runs without a row: only at the end of an unfinished
+	// folder, the runs whose rows were not appended yet (one when the
+	// append was interrupted; more when Verify read runs.csv while a run
+	// was appending to both files).
+	trailing := len(order)
+	for trailing > 0 {
+		if _, ok := seen[order[trailing-1]]; ok {
+			break
+		}
+		trailing--
+	}
 	for i, id := range order {
 		if !traceOK {
 			break
@@ -459,7 +469,7 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 			continue
 		}
 		tp := traces[id]
-		if unfinished && i == len(order)-1 {
+		if _, planned := mine[id]; unfinished && planned && i >= trailing {
 			tv.Tolerated += len(tp.points)
 			continue
 		}

@@ -246,3 +246,27 @@ func editManifest(t *testing.T, dir string, edit func(map[string]any)) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, data, 0o644))
 }
+
+// TestVerifyUnfinished: an unfinished folder may end with the points of
+// runs whose rows are not yet appended, and with a torn line; a row missing
+// in the middle is damage all the same.
+func TestVerifyUnfinished(t *testing.T) {
+	dir := t.TempDir()
+	n := xpInterrupt(t, xpConfig, dir, 4)
+	runs := rawRows(t, dir, bench.RunsFile) // header, n rows, ""
+	require.Len(t, runs, n+2)
+
+	// The last two rows dropped, and a torn line: their points trail.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(strings.Join(runs[:n-1], "")+"seed3,ir"), 0o644))
+	v, err := bench.Verify(dir)
+	require.NoError(t, err)
+	require.NoError(t, v.Err())
+	assert.Len(t, v.Records, n-2)
+
+	// A row dropped in the middle: its points are not at the end.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(runs[0]+strings.Join(runs[2:], "")), 0o644))
+	v, err = bench.Verify(dir)
+	require.NoError(t, err)
+	require.Error(t, v.Err())
+	assert.Regexp(t, `trace\.csv:2: points of run .+, which has no row in runs\.csv \(expected a row for every trajectory\)`, v.Err().Error())
+}
