@@ -386,6 +386,13 @@ func writeRecords(dir string, recs []*Record) (map[string]string, error) {
 		trace = append(trace, traceRows(r)...)
 	}
 	tdata, rdata := encodeCSV(TraceHeader(), trace), encodeCSV(RunsHeader(), runs)
+	// Each file is written in full beside the old one before the rename:
+	// refuse before touching either rather than fail half-way.
+	need := uint64(max(len(tdata), len(rdata))) + 1<<20
+	if free, ok := freeSpace(dir); ok && free < need {
+		return nil, fmt.Errorf("not enough free space in %s to rewrite %s and %s: %d MB needed, %d MB free",
+			dir, RunsFile, TraceFile, need>>20, free>>20)
+	}
 	if err := WriteFileAtomic(filepath.Join(dir, TraceFile), tdata); err != nil {
 		return nil, err
 	}
