@@ -4,7 +4,7 @@ PKGS := ./...
 # EXAMPLES are separate Go modules a user would write; make test tests them too.
 EXAMPLES := examples/mybench
 
-.PHONY: all test test-race bench report report-resume fmt lint vet peers clean
+.PHONY: all test test-race bench fuzz report report-resume fmt lint vet peers clean
 
 all: test
 
@@ -20,6 +20,23 @@ test-race:
 ## bench: the Go benchmarks, 5 runs each, with allocations (feed to benchstat)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(PKGS) | tee bench.txt
+
+## fuzz: every fuzz target (func Fuzz… in *_test.go) for FUZZTIME each, one after the other
+# -fuzzminimizetime keeps the workers fuzzing rather than minimizing each new
+# input (with the default 60s, FuzzReadRuns ran 34 inputs in a minute).
+# FUZZPARALLEL workers per target (default: nproc). A crasher is saved
+# under the package's testdata/fuzz/ and fails the target: rerun it with
+# go test -run=FuzzName/ID ./pkg.
+FUZZTIME ?= 30s
+FUZZPARALLEL ?= $(shell nproc 2>/dev/null || echo 1)
+fuzz:
+	@set -e; for f in $$(git ls-files '*_test.go' | grep -v '^examples/' | xargs grep -l '^func Fuzz' | sort); do \
+		d=./$$(dirname $$f); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$d $$t"; \
+			$(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s -parallel=$(FUZZPARALLEL) $$d; \
+		done; \
+	done
 
 ## report: the default experiment and sweeps (results/sweeps/*), charts and REPORT.md under results/default
 # The folders are outputs: the committed copy is the reference, and `make report`

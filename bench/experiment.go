@@ -56,6 +56,11 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	lock, err := LockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	var mine []Task
 	for _, t := range plan.Tasks {
 		if t.Index%opt.Shards == opt.Shard {
@@ -63,20 +68,24 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 		}
 	}
 	man := newManifest(plan, opt, len(mine))
-	done, err := prepare(dir, man, opt.Force)
+	done, old, err := prepare(dir, man, plan, opt.Force)
 	if err != nil {
 		return err
 	}
+	if old != nil {
+		man.History = old.History
+	}
+	man.History = append(man.History, Invocation{Start: man.Start, Workers: man.Workers, Revision: man.Revision})
 	if err := man.write(dir); err != nil {
 		return err
 	}
 	var todo []Task
-	byKey := map[runKey]*Record{}
+	byKey := map[RunID]*Record{}
 	for _, r := range done {
-		byKey[r.key()] = r
+		byKey[r.ID()] = r
 	}
 	for _, t := range mine {
-		if _, ok := byKey[taskKey(t)]; !ok {
+		if _, ok := byKey[t.ID()]; !ok {
 			todo = append(todo, t)
 		}
 	}
@@ -102,7 +111,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 				if err != nil {
 					if ctx.Err() == nil {
 						select {
-						case runErr <- fmt.Errorf("bench: run %s: %w", keyString(taskKey(t)), err):
+						case runErr <- fmt.Errorf("bench: run %s: %w", t.ID(), err):
 						default: // the buffer holds enough errors to report
 						}
 					}
@@ -130,7 +139,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	for r := range results {
 		if werr == nil {
 			if werr = j.add(r); werr == nil {
-				byKey[r.key()] = r
+				byKey[r.ID()] = r
 				nDone++
 				if opt.Progress != nil {
 					opt.Progress(nDone, len(mine))
@@ -156,67 +165,112 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	// Everything is done: rewrite in canonical order and summarize.
 	recs := make([]*Record, 0, len(mine))
 	for _, t := range mine {
-		recs = append(recs, byKey[taskKey(t)])
+		recs = append(recs, byKey[t.ID()])
 	}
-	if err := writeRecords(dir, recs); err != nil {
-		return err
+	sums, err := writeRecords(dir, recs)
+	if err != nil {
+		return fmt.Errorf("bench: the final rewrite of %s and %s in canonical order failed (%w); all %d runs are safe on disk as appended, "+
+			"and rerunning the same command (with free space for a copy of %s) finishes it", RunsFile, TraceFile, err, len(mine), TraceFile)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("bench: interrupted before the summaries, with all %d runs on disk in %s; rerun the same command to finish: %w",
+			len(mine), dir, ctx.Err())
 	}
 	if err := WriteSummaries(dir, plan, recs); err != nil {
 		return err
 	}
-	man.End, man.Complete = time.Now().UTC(), true
+	man.End, man.Complete, man.Checksums = time.Now().UTC(), true, sums
+	man.History[len(man.History)-1].End = man.End
 	return man.write(dir)
 }
 
-// prepare checks dir against the manifest, and returns the runs already
-// finished there after rewriting runs.csv and trace.csv without torn lines
-// or partial trajectories.
-func prepare(dir string, man *Manifest, force bool) ([]*Record, error) {
+// prepare checks dir against the manifest man of plan, and returns the
+// runs already finished there and the manifest it held (nil for a new
+// folder). It rewrites runs.csv and trace.csv only when they end with an
+// interrupted append (a torn line, the points of a run without its row),
+// which is dropped and its run redone. Any other damage stops it, naming
+// the files and lines; with force, the folder's old files are moved aside
+// (see moveAside) and the experiment starts over.
+func prepare(dir string, man *Manifest, plan *Plan, force bool) ([]*Record, *Manifest, error) {
 	old, err := ReadManifest(dir)
+	var refuse error
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if _, err := os.Stat(filepath.Join(dir, RunsFile)); err == nil && !force {
-			return nil, fmt.Errorf("%w: %s has %s but no %s; use --force to overwrite", ErrConfigMismatch, dir, RunsFile, ManifestFile)
+		var present []string
+		for _, name := range []string{RunsFile, TraceFile} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				present = append(present, name)
+			}
 		}
-		return nil, fresh(dir)
+		if len(present) == 0 {
+			return nil, nil, fresh(dir)
+		}
+		refuse = fmt.Errorf("bench: %s has %s but no %s, so its runs cannot be checked or resumed", dir, strings.Join(present, " and "), ManifestFile)
 	case err != nil:
-		if !force {
-			return nil, fmt.Errorf("%w: %v; use --force to overwrite", ErrConfigMismatch, err)
+		refuse = fmt.Errorf("bench: %s is damaged: %w", dir, err)
+	case old.Config.Hash() != old.ConfigHash:
+		refuse = fmt.Errorf("bench: %s is damaged: %s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
+			dir, filepath.Join(dir, ManifestFile), old.ConfigHash, old.Config.Hash())
+	case old.ConfigHash != man.ConfigHash || old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1):
+		what := DiffConfig(old.Config, man.Config)
+		if old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1) {
+			what = append(what, fmt.Sprintf("shard %d/%d → %d/%d", old.Shard, max(old.Shards, 1), man.Shard, max(man.Shards, 1)))
 		}
-		return nil, fresh(dir)
-	case old.ConfigHash != man.ConfigHash || old.Shard != man.Shard || old.Shards != man.Shards:
-		if !force {
-			what := DiffConfig(old.Config, man.Config)
-			if old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1) {
-				what = append(what, fmt.Sprintf("shard %d/%d → %d/%d", old.Shard, max(old.Shards, 1), man.Shard, max(man.Shards, 1)))
-			}
-			if len(what) == 0 {
-				what = []string{fmt.Sprintf("config hash %.12s → %.12s (written by another version of optbench)", old.ConfigHash, man.ConfigHash)}
-			}
-			return nil, fmt.Errorf("%w: %s was made with another configuration: %s; use --force to overwrite, or another --out",
-				ErrConfigMismatch, dir, strings.Join(what, "; "))
+		if len(what) == 0 {
+			what = []string{fmt.Sprintf("config hash %.12s → %.12s (written by another version of optbench, or its manifest was edited)", old.ConfigHash, man.ConfigHash)}
 		}
-		return nil, fresh(dir)
+		refuse = fmt.Errorf("%w: %s was made with another configuration: %s", ErrConfigMismatch, dir, strings.Join(what, "; "))
+	default:
+		v := verify(dir, old, plan)
+		if err := v.Err(); err != nil {
+			refuse = fmt.Errorf("%w; nothing was changed", err)
+			break
+		}
+		tolerated := 0
+		for _, f := range v.Files {
+			tolerated += f.Tolerated
+		}
+		if tolerated > 0 {
+			if _, err := writeRecords(dir, v.Records); err != nil {
+				return nil, nil, err
+			}
+		}
+		return v.Records, old, nil
 	}
-	recs, err := LoadRuns(dir)
+	if !force {
+		return nil, nil, fmt.Errorf("%w; use --force to move the folder's files aside into %s and start over, or another --out",
+			refuse, filepath.Join(dir, oldDirPattern))
+	}
+	if _, err := moveAside(dir); err != nil {
+		return nil, nil, err
+	}
+	return nil, nil, fresh(dir)
+}
+
+// oldDirPattern names the subfolder moveAside moves a folder's files into.
+const oldDirPattern = ".old-<time>"
+
+// moveAside moves every regular file of dir (but its lock) into a new
+// subfolder dir/.old-<UTC time>, so that starting over never deletes
+// results, and returns that subfolder.
+func moveAside(dir string) (string, error) {
+	ents, err := os.ReadDir(dir)
 	if err != nil {
-		if !force {
-			return nil, fmt.Errorf("%w: %v; use --force to start over", ErrConfigMismatch, err)
+		return "", fmt.Errorf("bench: move the old results aside: %w", err)
+	}
+	aside := filepath.Join(dir, ".old-"+time.Now().UTC().Format("20060102T150405.000000000Z"))
+	if err := os.Mkdir(aside, 0o755); err != nil {
+		return "", fmt.Errorf("bench: move the old results aside: %w", err)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || e.Name() == LockFile {
+			continue
 		}
-		return nil, fresh(dir)
-	}
-	// Runs whose trace is missing (interrupted between the two appends)
-	// are redone.
-	kept := recs[:0]
-	for _, r := range recs {
-		if len(r.Trace) > 0 && r.Trace[len(r.Trace)-1].Iter == r.Iters {
-			kept = append(kept, r)
+		if err := os.Rename(filepath.Join(dir, e.Name()), filepath.Join(aside, e.Name())); err != nil {
+			return "", fmt.Errorf("bench: move the old results aside: %w", err)
 		}
 	}
-	if err := writeRecords(dir, kept); err != nil {
-		return nil, err
-	}
-	return kept, nil
+	return aside, nil
 }
 
 // fresh empties dir's results files and writes empty runs.csv and trace.csv.
@@ -226,7 +280,8 @@ func fresh(dir string) error {
 			return fmt.Errorf("bench: %w", err)
 		}
 	}
-	return writeRecords(dir, nil)
+	_, err := writeRecords(dir, nil)
+	return err
 }
 
 // DiffConfig lists what differs between two configurations, field by field

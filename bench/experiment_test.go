@@ -185,6 +185,14 @@ func appendFile(t *testing.T, path, s string) {
 	require.NoError(t, f.Close())
 }
 
+// rawFile returns the content of dir/name.
+func rawFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	require.NoError(t, err)
+	return string(data)
+}
+
 // rawRows returns the rows (with line endings) of a file in dir, header
 // first.
 func rawRows(t *testing.T, dir, name string) []string {
@@ -215,8 +223,8 @@ func TestRunTornLine(t *testing.T) {
 		refRuns := rawRows(t, ref, bench.RunsFile)
 		var row string
 		for _, l := range refRuns[1:] {
-			f := strings.SplitN(l, ",", 5)
-			if len(f) == 5 && !have[f[0]+"/"+f[1]+"/"+f[3]] {
+			f := strings.SplitN(l, ",", 6)
+			if len(f) == 6 && !have[f[0]+"/"+f[1]+"/"+f[4]] {
 				row = l
 				break
 			}
@@ -254,25 +262,38 @@ func TestRunTornLine(t *testing.T) {
 	}
 }
 
-// TestRunMissingTrace removes the trajectory of a finished run (as if
-// trace.csv had lost its tail): that run is redone.
+// TestRunMissingTrace removes the final point of a finished run's
+// trajectory (as if trace.csv had lost its tail): the resume stops, naming
+// the run's line in runs.csv and the trajectory's lines in trace.csv, and
+// changes nothing; --force moves the damaged files aside and starts over.
 func TestRunMissingTrace(t *testing.T) {
 	ref := t.TempDir()
 	xpRun(t, xpConfig, ref, bench.Options{Workers: 2})
-	total := len(xpPlan(t, xpConfig).Tasks)
 	dir := t.TempDir()
-	n := xpInterrupt(t, xpConfig, dir, 3)
+	xpInterrupt(t, xpConfig, dir, 3)
 	rows := rawRows(t, dir, bench.TraceFile)
 	// Drop the last run's final trace point, and add a torn trace line.
 	require.Greater(t, len(rows), 2)
 	rows = rows[:len(rows)-2] // the last element is "" after the final newline
-	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.TraceFile), []byte(strings.Join(rows, "")+"seed3,irpr"), 0o644))
-	var first []int
-	require.NoError(t, bench.Run(context.Background(), xpPlan(t, xpConfig), dir, bench.Options{Workers: 1,
-		Progress: func(done, _ int) { first = append(first, done) }}))
-	assert.Equal(t, n-1, first[0], "the run with a partial trajectory is redone")
-	assert.Equal(t, total, first[len(first)-1])
+	damaged := strings.Join(rows, "") + "seed3,irpr"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.TraceFile), []byte(damaged), 0o644))
+	runsBefore := rawFile(t, dir, bench.RunsFile)
+	err := bench.Run(context.Background(), xpPlan(t, xpConfig), dir, bench.Options{Workers: 1})
+	var derr *bench.DamagedError
+	require.ErrorAs(t, err, &derr)
+	assert.Regexp(t, `runs\.csv:\d+: run .* ends at iteration \d+ but its trajectory \(trace\.csv:\d+–\d+\) stops at iteration`, err.Error())
+	assert.Contains(t, err.Error(), "--force")
+	assert.Equal(t, damaged, rawFile(t, dir, bench.TraceFile), "a refused resume changed trace.csv")
+	assert.Equal(t, runsBefore, rawFile(t, dir, bench.RunsFile), "a refused resume changed runs.csv")
+
+	require.NoError(t, bench.Run(context.Background(), xpPlan(t, xpConfig), dir, bench.Options{Workers: 1, Force: true}))
 	xpSameResults(t, ref, dir)
+	old, err := filepath.Glob(filepath.Join(dir, ".old-*", bench.TraceFile))
+	require.NoError(t, err)
+	require.Len(t, old, 1, "--force moves the old files aside")
+	data, err := os.ReadFile(old[0])
+	require.NoError(t, err)
+	assert.Equal(t, damaged, string(data))
 }
 
 func TestRunConfigMismatch(t *testing.T) {
@@ -299,22 +320,36 @@ func TestRunConfigMismatch(t *testing.T) {
 		cfg    bench.Config
 		opt    bench.Options
 		damage func(t *testing.T, dir string)
+		want   string // in the error of a damaged folder (not a configuration mismatch)
 	}{
-		{"more seeds", other, bench.Options{}, nil},
-		{"other budget", bench.Config{Problems: small.Problems, Optimizers: small.Optimizers, Seeds: 3, Budget: 501}, bench.Options{}, nil},
+		{"more seeds", other, bench.Options{}, nil, ""},
+		{"other budget", bench.Config{Problems: small.Problems, Optimizers: small.Optimizers, Seeds: 3, Budget: 501}, bench.Options{}, nil, ""},
 		{"other setting", bench.Config{Problems: small.Problems, Optimizers: small.Optimizers, Seeds: 3, Budget: 500,
-			Set: map[string]float64{"backprop.lr": 1.5}}, bench.Options{}, nil},
-		{"keep going", bench.Config{Problems: small.Problems, Optimizers: small.Optimizers, Seeds: 3, Budget: 500, KeepGoing: true}, bench.Options{}, nil},
-		{"sharded", small, bench.Options{Shard: 1, Shards: 2}, nil},
+			Set: map[string]float64{"backprop.lr": 1.5}}, bench.Options{}, nil, ""},
+		{"keep going", bench.Config{Problems: small.Problems, Optimizers: small.Optimizers, Seeds: 3, Budget: 500, KeepGoing: true}, bench.Options{}, nil, ""},
+		{"sharded", small, bench.Options{Shard: 1, Shards: 2}, nil, ""},
 		{"no manifest", small, bench.Options{}, func(t *testing.T, dir string) {
 			require.NoError(t, os.Remove(filepath.Join(dir, bench.ManifestFile)))
-		}},
+		}, "has runs.csv and trace.csv but no manifest.json"},
 		{"corrupt manifest", small, bench.Options{}, func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.ManifestFile), []byte("{\"config\": [1,"), 0o644))
-		}},
+		}, "manifest.json:1: unexpected end of JSON input"},
 		{"foreign runs.csv", small, bench.Options{}, func(t *testing.T, dir string) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte("a,b,c\n1,2,3\n"), 0o644))
-		}},
+		}, "runs.csv:1: no header"},
+		{"deleted header", small, bench.Options{}, func(t *testing.T, dir string) {
+			data := rawFile(t, dir, bench.RunsFile)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(data[strings.IndexByte(data, '\n')+1:]), 0o644))
+		}, "runs.csv:1: no header"},
+		{"swapped columns", small, bench.Options{}, func(t *testing.T, dir string) {
+			data := rawFile(t, dir, bench.RunsFile)
+			data = strings.Replace(data, "iterations,evaluations", "evaluations,iterations", 1)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(data), 0o644))
+		}, "runs.csv:1: columns in another order: column 8 is evaluations (expected iterations)"},
+		{"BOM", small, bench.Options{}, func(t *testing.T, dir string) {
+			data := rawFile(t, dir, bench.TraceFile)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, bench.TraceFile), []byte("\ufeff"+data), 0o644))
+		}, "trace.csv:1: starts with a byte-order mark"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -325,7 +360,13 @@ func TestRunConfigMismatch(t *testing.T) {
 			before := snapshot(t, dir)
 			err := bench.Run(context.Background(), xpPlan(t, tc.cfg), dir, tc.opt)
 			require.Error(t, err)
-			assert.True(t, errors.Is(err, bench.ErrConfigMismatch), "err = %v", err)
+			if tc.want == "" {
+				assert.True(t, errors.Is(err, bench.ErrConfigMismatch), "err = %v", err)
+			} else {
+				assert.False(t, errors.Is(err, bench.ErrConfigMismatch), "a damaged folder called another configuration: %v", err)
+				assert.Contains(t, err.Error(), tc.want)
+			}
+			assert.Contains(t, err.Error(), "--force to move the folder's files aside")
 			assert.Equal(t, before, snapshot(t, dir), "a refused run changed the folder")
 
 			// Force starts over with the new configuration.
@@ -341,6 +382,11 @@ func TestRunConfigMismatch(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, xpPlan(t, tc.cfg).Config.Hash(), m.ConfigHash)
 			assert.True(t, m.Complete)
+			// ... after moving the old files aside, unchanged.
+			old, err := filepath.Glob(filepath.Join(dir, ".old-*"))
+			require.NoError(t, err)
+			require.Len(t, old, 1)
+			assert.Equal(t, before, snapshot(t, old[0]), "--force lost old files")
 		})
 	}
 }

@@ -147,102 +147,117 @@ func traceRows(r *Record) [][]string {
 	return rows
 }
 
-// parseRunRow parses one runs.csv row; the trace is left empty.
+// parseRunRow parses one runs.csv row; the trace is left empty. An error
+// names the first column at fault and what it allows.
 func parseRunRow(f []string) (*Record, error) {
 	nt := len(AllTargets())
 	if len(f) != 16+3*nt {
-		return nil, fmt.Errorf("%d fields, want %d", len(f), 16+3*nt)
+		return nil, fmt.Errorf("%d fields (expected %d)", len(f), 16+3*nt)
 	}
+	p := &fieldParser{header: RunsHeader(), f: f}
 	r := &Record{Problem: f[0], Optimizer: f[1], Precision: f[2], Settings: f[3], Status: Status(f[6])}
-	if _, err := optim.ParsePrecision(r.Precision); err != nil {
-		return nil, err
-	}
-	f = append(f[:2:2], f[3:]...) // the columns before precision existed
 	if r.Problem == "" || r.Optimizer == "" {
-		return nil, fmt.Errorf("empty problem or optimizer")
+		return nil, fmt.Errorf("empty problem or optimizer (expected their names)")
+	}
+	if _, err := optim.ParsePrecision(r.Precision); err != nil {
+		return nil, fmt.Errorf("precision %q (expected %s)", r.Precision, strings.Join(optim.PrecisionNames(), " or "))
 	}
 	switch r.Status {
 	case StatusTarget, StatusBudget, StatusPlateau, StatusDiverged:
 	default:
-		return nil, fmt.Errorf("unknown status %q", f[5])
+		return nil, fmt.Errorf("status %q (expected %s, %s, %s or %s)", f[6], StatusTarget, StatusBudget, StatusPlateau, StatusDiverged)
 	}
-	var err error
-	seterr := func(e error) {
-		if err == nil && e != nil {
-			err = e
-		}
-	}
-	atoi := func(s string) int {
-		v, e := strconv.Atoi(s)
-		if e == nil && v < 0 {
-			e = fmt.Errorf("negative count %d", v)
-		}
-		seterr(e)
-		return v
-	}
-	pf := func(s string) float64 {
-		v, e := parseFloat(s)
-		seterr(e)
-		return v
-	}
-	r.Seed, err = strconv.ParseUint(f[3], 10, 64)
-	r.Budget = atoi(f[4])
-	r.Iters = atoi(f[6])
-	r.Evals = atoi(f[7])
-	r.GradEvals = atoi(f[8])
-	r.Seconds = pf(f[9])
-	r.FinalLoss = pf(f[10])
-	r.BestLoss = pf(f[11])
-	r.Floor = pf(f[12])
-	var e error
-	r.FloorIter, e = parseIter(f[13])
-	seterr(e)
-	r.ParamErr = pf(f[14])
+	r.Seed = p.seed(4)
+	r.Budget = p.count(5)
+	r.Iters = p.count(7)
+	r.Evals = p.count(8)
+	r.GradEvals = p.count(9)
+	r.Seconds = p.float(10)
+	r.FinalLoss = p.float(11)
+	r.BestLoss = p.float(12)
+	r.Floor = p.float(13)
+	r.FloorIter = p.optCount(14)
+	r.ParamErr = p.float(15)
 	r.Hits = make([]Hit, nt)
 	for i := range r.Hits {
-		c := f[15+3*i : 18+3*i]
-		if c[0] == "" {
+		c := 16 + 3*i
+		if f[c] == "" && f[c+1] == "" && f[c+2] == "" {
 			r.Hits[i].Iter = -1
 			continue
 		}
-		r.Hits[i] = Hit{Iter: atoi(c[0]), Evals: atoi(c[1]), Seconds: pf(c[2])}
+		r.Hits[i] = Hit{Iter: p.count(c), Evals: p.count(c + 1), Seconds: p.float(c + 2)}
 	}
-	if err != nil {
-		return nil, err
+	if p.err != nil {
+		return nil, p.err
 	}
 	return r, nil
 }
 
-// parsePoint parses one trace.csv row.
-func parsePoint(f []string) (runKey, Point, error) {
+// fieldParser parses the fields f of a CSV row with the given header,
+// keeping the first error, which names its column.
+type fieldParser struct {
+	header []string
+	f      []string
+	err    error
+}
+
+func (p *fieldParser) fail(i int, want string) {
+	if p.err == nil {
+		p.err = fmt.Errorf("%s %q (expected %s)", p.header[i], p.f[i], want)
+	}
+}
+
+func (p *fieldParser) seed(i int) uint64 {
+	v, err := strconv.ParseUint(p.f[i], 10, 64)
+	if err != nil {
+		p.fail(i, "an integer ≥ 0")
+	}
+	return v
+}
+
+func (p *fieldParser) count(i int) int {
+	v, err := strconv.Atoi(p.f[i])
+	if err != nil || v < 0 {
+		p.fail(i, "an integer ≥ 0")
+	}
+	return v
+}
+
+// optCount is count, or -1 for an empty field.
+func (p *fieldParser) optCount(i int) int {
+	if p.f[i] == "" {
+		return -1
+	}
+	return p.count(i)
+}
+
+// float parses a number; an empty field is NaN.
+func (p *fieldParser) float(i int) float64 {
+	v, err := parseFloat(p.f[i])
+	if err != nil || p.f[i] == "NaN" {
+		p.fail(i, "a number, or empty for none")
+	}
+	return v
+}
+
+// parsePoint parses one trace.csv row. An error names the first column at
+// fault and what it allows.
+func parsePoint(f []string) (RunID, Point, error) {
 	if len(f) != 11 {
-		return runKey{}, Point{}, fmt.Errorf("%d fields, want 11", len(f))
+		return RunID{}, Point{}, fmt.Errorf("%d fields (expected 11)", len(f))
 	}
 	prec := f[2]
+	if f[0] == "" || f[1] == "" {
+		return RunID{}, Point{}, fmt.Errorf("empty problem or optimizer (expected their names)")
+	}
 	if _, err := optim.ParsePrecision(prec); err != nil {
-		return runKey{}, Point{}, err
+		return RunID{}, Point{}, fmt.Errorf("precision %q (expected %s)", prec, strings.Join(optim.PrecisionNames(), " or "))
 	}
-	f = append(f[:2:2], f[3:]...)
-	var p Point
-	var err error
-	seterr := func(e error) {
-		if err == nil && e != nil {
-			err = e
-		}
-	}
-	seed, e := strconv.ParseUint(f[2], 10, 64)
-	seterr(e)
-	p.Iter, e = strconv.Atoi(f[3])
-	seterr(e)
-	p.Evals, e = strconv.Atoi(f[4])
-	seterr(e)
-	p.GradEvals, e = strconv.Atoi(f[5])
-	seterr(e)
-	for i, dst := range []*float64{&p.Seconds, &p.Loss, &p.Best, &p.ParamErr} {
-		*dst, e = parseFloat(f[6+i])
-		seterr(e)
-	}
-	return runKey{f[0], f[1], prec, seed}, p, err
+	fp := &fieldParser{header: TraceHeader(), f: f}
+	seed := fp.seed(3)
+	p := Point{Iter: fp.count(4), Evals: fp.count(5), GradEvals: fp.count(6), Seconds: fp.float(7), Loss: fp.float(8),
+		Best: fp.float(9), ParamErr: fp.float(10)}
+	return RunID{GroupID{f[0], f[1], prec}, seed}, p, fp.err
 }
 
 // lines splits data into complete lines; a last line without its newline
@@ -281,7 +296,7 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 	if err != nil || strings.Join(hdr, ",") != strings.Join(RunsHeader(), ",") {
 		return nil, skipped, fmt.Errorf("unexpected header (written by another version of optbench?)")
 	}
-	seen := map[runKey]bool{}
+	seen := map[RunID]bool{}
 	for _, l := range ls[1:] {
 		f, err := parseCSVLine(l)
 		if err != nil {
@@ -289,11 +304,11 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 			continue
 		}
 		r, err := parseRunRow(f)
-		if err != nil || seen[r.key()] {
+		if err != nil || seen[r.ID()] {
 			skipped++
 			continue
 		}
-		seen[r.key()] = true
+		seen[r.ID()] = true
 		recs = append(recs, r)
 	}
 	return recs, skipped, nil
@@ -301,9 +316,9 @@ func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
 
 // readTraces parses trace.csv content into trajectories per run, skipping
 // rows that do not parse (and a torn last line).
-func readTraces(data []byte) (map[runKey][]Point, error) {
+func readTraces(data []byte) (map[RunID][]Point, error) {
 	ls, _ := lines(data)
-	out := map[runKey][]Point{}
+	out := map[RunID][]Point{}
 	if len(ls) == 0 {
 		return out, nil
 	}
@@ -325,30 +340,18 @@ func readTraces(data []byte) (map[runKey][]Point, error) {
 	return out, nil
 }
 
-// LoadRuns reads the finished runs in dir with their trajectories.
+// LoadRuns reads the finished runs in dir with their trajectories, after
+// checking the folder with Verify: a folder that fails is a
+// *DamagedError naming every file and line at fault.
 func LoadRuns(dir string) ([]*Record, error) {
-	path := filepath.Join(dir, RunsFile)
-	data, err := os.ReadFile(path)
+	v, err := Verify(dir)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
-	recs, _, err := ReadRuns(data)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
-	tpath := filepath.Join(dir, TraceFile)
-	tdata, err := os.ReadFile(tpath)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", tpath, err)
-	}
-	traces, err := readTraces(tdata)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", tpath, err)
-	}
-	for _, r := range recs {
-		r.Trace = dedupPoints(traces[r.key()])
-	}
-	return recs, nil
+	return v.Records, nil
 }
 
 // dedupPoints keeps the first point per iteration, in iteration order
@@ -375,17 +378,28 @@ func encodeCSV(header []string, rows [][]string) []byte {
 }
 
 // writeRecords writes runs.csv and trace.csv for recs (in the given order)
-// atomically.
-func writeRecords(dir string, recs []*Record) error {
+// atomically and returns their checksums by file name.
+func writeRecords(dir string, recs []*Record) (map[string]string, error) {
 	var runs, trace [][]string
 	for _, r := range recs {
 		runs = append(runs, runRow(r))
 		trace = append(trace, traceRows(r)...)
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, TraceFile), encodeCSV(TraceHeader(), trace)); err != nil {
-		return err
+	tdata, rdata := encodeCSV(TraceHeader(), trace), encodeCSV(RunsHeader(), runs)
+	// Each file is written in full beside the old one before the rename:
+	// refuse before touching either rather than fail half-way.
+	need := uint64(max(len(tdata), len(rdata))) + 1<<20
+	if free, ok := freeSpace(dir); ok && free < need {
+		return nil, fmt.Errorf("not enough free space in %s to rewrite %s and %s: %d MB needed, %d MB free",
+			dir, RunsFile, TraceFile, need>>20, free>>20)
 	}
-	return WriteFileAtomic(filepath.Join(dir, RunsFile), encodeCSV(RunsHeader(), runs))
+	if err := WriteFileAtomic(filepath.Join(dir, TraceFile), tdata); err != nil {
+		return nil, err
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, RunsFile), rdata); err != nil {
+		return nil, err
+	}
+	return map[string]string{RunsFile: checksum(rdata), TraceFile: checksum(tdata)}, nil
 }
 
 // journal appends finished runs to runs.csv and trace.csv: the trace rows

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +42,22 @@ type Manifest struct {
 	Start      time.Time       `json:"start"`
 	End        time.Time       `json:"end,omitzero"`
 	Complete   bool            `json:"complete"`
+	// Checksums are the content sha256 (hex) of runs.csv and trace.csv,
+	// by file name, recorded when the experiment (or merge) finished, so
+	// that Verify detects any later edit.
+	Checksums map[string]string `json:"sha256,omitempty"`
+	// History lists every invocation that wrote the folder, oldest first,
+	// the current one last (Start, End and Workers above are the latest's).
+	History []Invocation `json:"history,omitempty"`
+}
+
+// Invocation is one command that wrote a results folder: a run, each of
+// its resumes, or a merge.
+type Invocation struct {
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end,omitzero"` // zero while running, or if interrupted
+	Workers  int       `json:"workers"`
+	Revision string    `json:"revision"`
 }
 
 // ProblemInfo describes a problem of an experiment in its manifest.
@@ -152,9 +169,28 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, jsonError(path, data, err)
 	}
 	return &m, nil
+}
+
+// jsonError is the error of a JSON file at path that does not decode,
+// with the line of the fault when known: PATH:LINE: what is wrong.
+func jsonError(path string, data []byte, err error) error {
+	off := int64(-1)
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return fmt.Errorf("%s: %w (expected the JSON optbench writes)", path, err)
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	return fmt.Errorf("%s:%d: %w (expected the JSON optbench writes)", path, line, err)
 }
 
 func (m *Manifest) write(dir string) error {

@@ -1,9 +1,9 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"github.com/optbench/optbench/optim"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,8 +27,12 @@ import (
 // The manifest records the earliest shard start and the latest shard end;
 // its machine fields (Go version, CPU, revision, …) list the distinct values
 // of the shards, joined by " | "; Workers is the sum of the shards' workers
-// and GOMAXPROCS their maximum.
-func Merge(out string, dirs []string) error {
+// and GOMAXPROCS their maximum; History lists the shards' invocations and
+// the merge's.
+//
+// When ctx is cancelled, Merge stops before writing anything and returns
+// an error wrapping ctx.Err().
+func Merge(ctx context.Context, out string, dirs []string) error {
 	if len(dirs) == 0 {
 		return errors.New("bench: merge: no shard folders")
 	}
@@ -82,37 +86,36 @@ func Merge(out string, dirs []string) error {
 		return err
 	}
 
-	plan, err := NewPlan(first.Config)
+	_, plan, err := LoadPlan(dirs[0])
 	if err != nil {
-		return fmt.Errorf("bench: merge: configuration of %s: %w", dirs[0], err)
+		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if h := plan.Config.Hash(); h != first.ConfigHash {
-		return fmt.Errorf("bench: merge: %s was written by another version of optbench (config hash %.12s, recomputed %.12s)",
-			dirs[0], first.ConfigHash, h)
-	}
-	index := make(map[runKey]int, len(plan.Tasks))
+	index := make(map[RunID]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
-		index[taskKey(t)] = t.Index
+		index[t.ID()] = t.Index
 	}
 	recs := make([]*Record, len(plan.Tasks))
 	for i, d := range dirs {
 		shard := mans[i].Shard
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("bench: merge: interrupted before writing anything: %w", err)
+		}
 		rs, err := LoadRuns(d)
 		if err != nil {
 			return fmt.Errorf("bench: merge: %w", err)
 		}
 		for _, r := range rs {
-			k := r.key()
+			k := r.ID()
 			idx, ok := index[k]
 			switch {
 			case !ok:
-				return fmt.Errorf("bench: merge: %s has run %s, which is not in the experiment", d, keyString(k))
+				return fmt.Errorf("bench: merge: %s has run %s, which is not in the experiment", d, k)
 			case idx%n != shard:
-				return fmt.Errorf("bench: merge: %s (shard %d/%d) has run %s, which belongs to shard %d", d, shard, n, keyString(k), idx%n)
+				return fmt.Errorf("bench: merge: %s (shard %d/%d) has run %s, which belongs to shard %d", d, shard, n, k, idx%n)
 			case recs[idx] != nil:
-				return fmt.Errorf("bench: merge: run %s appears twice", keyString(k))
+				return fmt.Errorf("bench: merge: run %s appears twice", k)
 			case len(r.Trace) == 0 || r.Trace[len(r.Trace)-1].Iter != r.Iters:
-				return fmt.Errorf("bench: merge: run %s in %s has an incomplete trajectory in %s", keyString(k), d, TraceFile)
+				return fmt.Errorf("bench: merge: run %s in %s has an incomplete trajectory in %s", k, d, TraceFile)
 			}
 			recs[idx] = r
 		}
@@ -121,7 +124,7 @@ func Merge(out string, dirs []string) error {
 	for i, r := range recs {
 		if r == nil {
 			t := plan.Tasks[i]
-			missing = append(missing, fmt.Sprintf("%s (shard %d)", keyString(taskKey(t)), i%n))
+			missing = append(missing, fmt.Sprintf("%s (shard %d)", t.ID(), i%n))
 		}
 	}
 	if nm := len(missing); nm > 0 {
@@ -133,29 +136,37 @@ func Merge(out string, dirs []string) error {
 		return fmt.Errorf("bench: merge: %d of %d runs are missing: %s%s", nm, len(recs), strings.Join(missing, ", "), more)
 	}
 
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bench: merge: interrupted before writing anything: %w", err)
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
-	if err := writeRecords(out, recs); err != nil {
+	lock, err := LockDir(out)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	if err := checkMergeTarget(out, first.ConfigHash); err != nil {
+		return err
+	}
+	sums, err := writeRecords(out, recs)
+	if err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bench: merge: interrupted after writing %s and %s, before the summaries and manifest; rerun the merge: %w",
+			RunsFile, TraceFile, err)
 	}
 	if err := WriteSummaries(out, plan, recs); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	man := mergedManifest(plan, mans, len(recs))
+	man.Checksums = sums
 	if err := man.write(out); err != nil {
 		return fmt.Errorf("bench: merge: %w", err)
 	}
 	return nil
-}
-
-// keyString formats a run key as problem/optimizer/seed N, with
-// /precision=float32 after the optimizer for float32 runs.
-func keyString(k runKey) string {
-	if k.precision != optim.Float64 {
-		return fmt.Sprintf("%s/%s/precision=%s/seed %d", k.problem, k.optimizer, k.precision, k.seed)
-	}
-	return fmt.Sprintf("%s/%s/seed %d", k.problem, k.optimizer, k.seed)
 }
 
 // checkMergeTarget refuses an output folder that holds results other than
@@ -211,5 +222,14 @@ func mergedManifest(plan *Plan, mans []*Manifest, runs int) *Manifest {
 	if m.End.IsZero() {
 		m.End = time.Now().UTC()
 	}
+	for _, s := range mans {
+		if len(s.History) == 0 {
+			s.History = []Invocation{{Start: s.Start, End: s.End, Workers: s.Workers, Revision: s.Revision}}
+		}
+		m.History = append(m.History, s.History...)
+	}
+	slices.SortStableFunc(m.History, func(a, b Invocation) int { return a.Start.Compare(b.Start) })
+	now := time.Now().UTC()
+	m.History = append(m.History, Invocation{Start: now, End: now, Revision: m.Revision})
 	return m
 }

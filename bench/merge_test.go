@@ -71,7 +71,7 @@ func TestMergeMatchesUnsharded(t *testing.T) {
 		shards = append(shards, d)
 	}
 	merged := filepath.Join(root, "merged")
-	if err := Merge(merged, shards); err != nil {
+	if err := Merge(context.Background(), merged, shards); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{RunsFile, TraceFile} {
@@ -102,8 +102,14 @@ func TestMergeMatchesUnsharded(t *testing.T) {
 	if m.Workers != n*2 {
 		t.Errorf("merged manifest: workers = %d, want %d", m.Workers, n*2)
 	}
+	if len(m.History) != n+1 || m.History[n].Workers != 0 {
+		t.Errorf("merged manifest: history %+v, want the %d shards' runs and the merge", m.History, n)
+	}
+	if len(m.Checksums) != 2 {
+		t.Errorf("merged manifest: checksums %v, want runs.csv's and trace.csv's", m.Checksums)
+	}
 	// Merging again into the same folder is allowed and gives the same runs.
-	if err := Merge(merged, shards); err != nil {
+	if err := Merge(context.Background(), merged, shards); err != nil {
 		t.Errorf("second merge into %s: %v", merged, err)
 	}
 	// The merged folder resumes as a finished unsharded run.
@@ -163,14 +169,14 @@ func TestMergeErrors(t *testing.T) {
 		{"other config", filepath.Join(root, "m3"), []string{s0, o1}, "same configuration"},
 		{"other shard count", filepath.Join(root, "m4"), []string{s0, t0}, "shards"},
 		{"incomplete", filepath.Join(root, "m5"), []string{s0, inc}, "incomplete"},
-		{"run missing", filepath.Join(root, "m6"), []string{s0, short}, "1 of 12 runs are missing"},
+		{"run missing", filepath.Join(root, "m6"), []string{s0, short}, "no row for run xor/irprop+/seed 3, whose trajectory is at trace.csv:"},
 		{"out is a shard", s0, []string{s0, s1}, "is one of the shard folders"},
 		{"out holds other results", o1, []string{s0, s1}, "holds other results"},
 		{"not a results folder", filepath.Join(root, "m7"), []string{s0, filepath.Join(root, "nope")}, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Merge(tt.out, tt.dirs)
+			err := Merge(context.Background(), tt.out, tt.dirs)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Merge(%v) = %v, want an error containing %q", tt.dirs, err, tt.want)
 			}
@@ -185,7 +191,7 @@ func TestMergeErrors(t *testing.T) {
 		})
 	}
 	// The unsharded folder counts as "one shard of one": merging it alone works.
-	if err := Merge(filepath.Join(root, "copy"), []string{whole}); err != nil {
+	if err := Merge(context.Background(), filepath.Join(root, "copy"), []string{whole}); err != nil {
 		t.Errorf("merging an unsharded folder: %v", err)
 	}
 }

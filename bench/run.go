@@ -68,19 +68,38 @@ type Record struct {
 	Trace     []Point
 }
 
-// key identifies a run within an experiment.
-func (r *Record) key() runKey {
-	return runKey{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Seed}
+// ID returns the identity of r's run within its experiment.
+func (r *Record) ID() RunID {
+	return RunID{Group: GroupID{Problem: r.Problem, Optimizer: r.Optimizer, Precision: precisionOr64(r.Precision)}, Seed: r.Seed}
 }
 
-// taskKey identifies the run of a task.
-func taskKey(t Task) runKey {
-	return runKey{t.Problem.Name, t.Method.Name, precisionOr64(t.Precision), t.Seed}
+// ID returns the identity of t's run within its experiment.
+func (t Task) ID() RunID {
+	return RunID{Group: GroupID{Problem: t.Problem.Name, Optimizer: t.Method.Name, Precision: precisionOr64(t.Precision)}, Seed: t.Seed}
 }
 
-type runKey struct {
-	problem, optimizer, precision string
-	seed                          uint64
+// GroupID identifies the runs of one problem × optimizer × precision of an
+// experiment, which differ only in their seed. Precision is never empty
+// ("float64" for runs written before precisions existed).
+type GroupID struct {
+	Problem, Optimizer, Precision string
+}
+
+// RunID identifies a run within an experiment: its group and its seed. It
+// is the one key of a run in the results files, the plan and the summaries.
+type RunID struct {
+	Group GroupID
+	Seed  uint64
+}
+
+// String formats id as problem/optimizer/seed N, with /precision=float32
+// after the optimizer for float32 runs.
+func (id RunID) String() string {
+	g := id.Group
+	if g.Precision != optim.Float64 {
+		return fmt.Sprintf("%s/%s/precision=%s/seed %d", g.Problem, g.Optimizer, g.Precision, id.Seed)
+	}
+	return fmt.Sprintf("%s/%s/seed %d", g.Problem, g.Optimizer, id.Seed)
 }
 
 // precisionOr64 returns p, or "float64" when p is empty.

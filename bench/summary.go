@@ -49,13 +49,13 @@ func (g *Group) seedParts(more ...string) []string {
 // the plan does not have is an error.
 func Groups(plan *Plan, recs []*Record) ([]*Group, error) {
 	var out []*Group
-	idx := map[[3]string]*Group{}
+	idx := map[GroupID]*Group{}
 	methods := map[string]bool{}
 	for _, m := range plan.Methods {
 		methods[m.Name] = true
 	}
 	for _, r := range recs {
-		k := [3]string{r.Problem, r.Optimizer, precisionOr64(r.Precision)}
+		k := r.ID().Group
 		g := idx[k]
 		if g == nil {
 			p := plan.Problem(r.Problem)
@@ -65,7 +65,7 @@ func Groups(plan *Plan, recs []*Record) ([]*Group, error) {
 			if !methods[r.Optimizer] {
 				return nil, fmt.Errorf("bench: a run of optimizer %q, which the experiment does not have (%s)", r.Optimizer, strings.Join(plan.Config.Optimizers, ", "))
 			}
-			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer, Precision: k[2], applies: applicable(p)}
+			g = &Group{Problem: r.Problem, Optimizer: r.Optimizer, Precision: k.Precision, applies: applicable(p)}
 			idx[k] = g
 			out = append(out, g)
 		}

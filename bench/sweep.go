@@ -393,7 +393,7 @@ func ReadSweepManifest(dir string) (*SweepManifest, error) {
 	}
 	var m SweepManifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, jsonError(path, data, err)
 	}
 	return &m, nil
 }
@@ -411,8 +411,9 @@ func (m *SweepManifest) write(dir string) error {
 // sweep.json first, so an interrupted sweep resumes when rerun with the
 // same configuration: finished points are kept and the others resumed.
 // A folder holding a sweep of another configuration is refused with
-// ErrConfigMismatch unless opt.Force; then the old points' folders are
-// overwritten or removed. opt.Progress counts the runs of the whole sweep;
+// ErrConfigMismatch unless opt.Force; then the old sweep's files and the
+// points this one does not use move into dir/.old-<time>, and the points it
+// reuses move their own old files aside (see Run). opt.Progress counts the runs of the whole sweep;
 // sharding is not supported.
 func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error {
 	if opt.Shards > 1 {
@@ -421,29 +422,44 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	lock, err := LockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	man := &SweepManifest{SweepConfig: sp.Config, ConfigHash: sp.Hash(), Points: sp.Points, Start: time.Now().UTC()}
 	old, err := ReadSweepManifest(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil && !opt.Force:
-		return fmt.Errorf("%w: %v; use --force to overwrite", ErrConfigMismatch, err)
+		return fmt.Errorf("bench: %s is damaged: %w; use --force to move its files aside into %s and start over, or another --out",
+			dir, err, filepath.Join(dir, oldDirPattern))
 	case err == nil && old.ConfigHash == man.ConfigHash:
 		man.Start = old.Start
 	case err == nil && !opt.Force:
-		return fmt.Errorf("%w: %s holds a sweep of %s on %s over %s (config %.12s), this is %s on %s over %s (%.12s); use --force to overwrite, or another --out",
+		return fmt.Errorf("%w: %s holds a sweep of %s on %s over %s (config %.12s), this is %s on %s over %s (%.12s); use --force to move its files aside into %s and start over, or another --out",
 			ErrConfigMismatch, dir, old.Optimizer, old.Problem, axesText(old.Axes), old.ConfigHash,
-			man.Optimizer, man.Problem, axesText(man.Axes), man.ConfigHash)
-	case err == nil:
-		// Forced over another sweep: remove its points that this one
-		// does not overwrite.
+			man.Optimizer, man.Problem, axesText(man.Axes), man.ConfigHash, filepath.Join(dir, oldDirPattern))
+	default:
+		// Forced over another sweep or a damaged sweep.json: move the old
+		// sweep's files, and its points this one does not use, aside (the
+		// points it reuses move their own old files aside, see Run).
+		aside, err := moveAside(dir)
+		if err != nil {
+			return err
+		}
 		keep := map[string]bool{}
 		for _, pt := range sp.Points {
 			keep[pt.Dir] = true
 		}
-		for _, pt := range old.Points {
+		var oldPoints []SweepPoint
+		if old != nil {
+			oldPoints = old.Points
+		}
+		for _, pt := range oldPoints {
 			if !keep[pt.Dir] && pt.Dir != "" && filepath.IsLocal(pt.Dir) && strings.HasPrefix(pt.Dir, "point-") {
-				if err := os.RemoveAll(filepath.Join(dir, pt.Dir)); err != nil {
-					return fmt.Errorf("bench: %w", err)
+				if err := os.Rename(filepath.Join(dir, pt.Dir), filepath.Join(aside, pt.Dir)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("bench: move the old results aside: %w", err)
 				}
 			}
 		}
@@ -470,6 +486,9 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 			return fmt.Errorf("bench: sweep grid point %s: %w", pt.Label(sp.Config.Axes), err)
 		}
 		offset += len(sp.Plans[i].Tasks)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("bench: sweep interrupted after its last grid point, before %s; rerun the same command to finish: %w", SweepCSVFile, ctx.Err())
 	}
 	res, err := loadSweepPoints(dir, man)
 	if err != nil {

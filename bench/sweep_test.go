@@ -299,7 +299,7 @@ func TestRunSweepEndToEnd(t *testing.T) {
 	assert.Equal(t, string(before), string(after))
 
 	// Another grid into the same folder is refused, then forced: the
-	// points it does not use are removed.
+	// points it does not use are moved aside.
 	other := tinySweep
 	other.Axes = []bench.Axis{{Setting: "delta0", Values: []float64{0.1, 0.2}}}
 	sp2, err := bench.NewSweep(other)
@@ -311,6 +311,12 @@ func TestRunSweepEndToEnd(t *testing.T) {
 	assert.DirExists(t, filepath.Join(dir, "point-1"))
 	assert.NoDirExists(t, filepath.Join(dir, "point-2"))
 	assert.NoDirExists(t, filepath.Join(dir, "point-3"))
+	old, err := filepath.Glob(filepath.Join(dir, ".old-*"))
+	require.NoError(t, err)
+	require.Len(t, old, 1)
+	for _, name := range []string{bench.SweepFile, "point-2/" + bench.RunsFile, "point-3/" + bench.RunsFile} {
+		assert.FileExists(t, filepath.Join(old[0], name), "--force keeps the old sweep's files")
+	}
 	res, err = bench.LoadSweep(dir)
 	require.NoError(t, err)
 	assert.Len(t, res.Stats, 2)

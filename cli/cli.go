@@ -26,13 +26,19 @@
 //	optbench summarize DIR
 //	optbench merge --out DIR SHARD_DIR...
 //	optbench report [--svg] DIR
+//	optbench verify DIR
 //	optbench sweep (--default | --out DIR --problem P --optimizer O --grid GRID) [flags]
 //	optbench help [command]
 //
 // Run `optbench help run` for the flags of run and the default experiment.
 // The exit status is 0 on success, 1 on failure, 2 for a usage error (bad
-// flag, argument or input file) and 130 when interrupted; an interrupted
-// run resumes when the same command is run again. Help goes to standard
+// flag, argument or input file, an --out that cannot be a folder), 130
+// when interrupted by SIGINT and 143 by SIGTERM; an interrupted run resumes when the same command is run
+// again. A damaged results folder (see bench.Verify) is a failure, 1: the
+// command line is right, the data is not; every command that reads a folder
+// refuses it, naming FILE:LINE, before writing anything. A folder another
+// process is writing (bench.LockDir) is refused with 1 too, naming the
+// holder's PID and host. Help goes to standard
 // output, errors to standard error.
 package cli
 
@@ -52,8 +58,10 @@ import (
 
 // Main runs the command line args (without the program name), writing
 // results and help to stdout and errors to stderr, and returns the exit
-// status: 0 success, 1 failure, 2 usage error, 130 interrupted. SIGINT and
-// SIGTERM cancel the work in progress (a second signal kills the process).
+// status: 0 success, 1 failure, 2 usage error, 130 interrupted by SIGINT
+// (or a cancelled context), 143 by SIGTERM. SIGINT and SIGTERM cancel the
+// work in progress (a second signal kills the process); a command that had
+// finished its writes when it noticed still exits 130 or 143.
 // It never calls os.Exit: a program's main does, with the status returned.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if err := run(args, stdout, stderr); err != nil {
@@ -66,15 +74,58 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // exitCode maps an error returned by run to the process exit status.
 func exitCode(err error) int {
 	var uerr *usageError
+	var ierr *interruptedError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &uerr):
 		return 2
+	case errors.As(err, &ierr):
+		return 128 + ierr.signum()
 	case errors.Is(err, context.Canceled):
 		return 130
 	}
 	return 1
+}
+
+// interruptedError is the error of a command stopped by a signal: the
+// command's own error (wrapping context.Canceled), or nil when it had
+// finished its writes when it noticed.
+type interruptedError struct {
+	sig os.Signal
+	err error
+}
+
+func (e *interruptedError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("interrupted by %s after the command had finished: what it wrote is complete", sigName(e.sig))
+	}
+	return fmt.Sprintf("%v (%s)", e.err, sigName(e.sig))
+}
+
+func (e *interruptedError) Unwrap() error {
+	if e.err == nil {
+		return context.Canceled
+	}
+	return e.err
+}
+
+// signum is the signal's number (SIGINT 2, SIGTERM 15).
+func (e *interruptedError) signum() int {
+	if s, ok := e.sig.(syscall.Signal); ok {
+		return int(s)
+	}
+	return 2
+}
+
+func sigName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
 }
 
 // usageError is a bad command line: an unknown command, flag or name, or a
@@ -91,14 +142,37 @@ func usagef(format string, args ...any) error {
 // SIGTERM cancel the work in progress: finished runs stay on disk and
 // rerunning the same command resumes. A second signal kills the process.
 func run(args []string, stdout, stderr io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	got := make(chan os.Signal, 1)
 	go func() {
-		<-ctx.Done()
-		stop() // restore the default handlers: a second ^C kills
+		select {
+		case s := <-sigc:
+			signal.Stop(sigc) // restore the default handlers: a second ^C kills
+			got <- s
+			cancel()
+		case <-ctx.Done():
+		}
 	}()
-	return dispatch(ctx, args, stdout, stderr)
+	if afterNotify != nil {
+		afterNotify(ctx)
+	}
+	err := dispatch(ctx, args, stdout, stderr)
+	cancel()
+	select {
+	case s := <-got:
+		return &interruptedError{sig: s, err: err}
+	default:
+	}
+	return err
 }
+
+// afterNotify, if set (by tests), is called with the command's context
+// once run handles the signals.
+var afterNotify func(ctx context.Context)
 
 // command is a subcommand of optbench.
 type command struct {
@@ -121,6 +195,7 @@ func init() {
 		{"summarize", "recompute a results folder's summaries and print its headline table", summarizeSetup},
 		{"merge", "combine the folders of a sharded run into one", mergeSetup},
 		{"report", "draw the charts and REPORT.md of a results folder", reportSetup},
+		{"verify", "check a results folder's files, naming every damaged line", verifySetup},
 		{"sweep", "run one optimizer over a grid of its settings × seeds (heat maps, tuneability)", sweepSetup},
 	}
 }
@@ -160,7 +235,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("unknown command %q; commands: %s (see 'optbench help')", name, commandNames())
 	}
 	fs, body := c.setup(stderr)
+	restore := setOnce(fs)
 	pos, err := parseArgs(fs, args)
+	restore()
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout) // asked for: help is output, not an error
 		fs.Usage()
@@ -197,7 +274,8 @@ commands:
 	fmt.Fprint(w, `  help        show this help, or a command's: optbench help run
 
 Run 'optbench <command> -h' for a command's flags. Exit status: 0 success,
-1 failure, 2 usage error, 130 interrupted (rerun the same command to resume).
+1 failure (a damaged or locked results folder too), 2 usage error, 130
+interrupted by SIGINT, 143 by SIGTERM (rerun the same command to resume).
 `)
 }
 
@@ -242,4 +320,46 @@ func newFlagSet(name, head string, w io.Writer) *flag.FlagSet {
 		}
 	}
 	return fs
+}
+
+// onceValue is a flag value that may be given once: a repeated
+// single-value flag ("--seeds 3 --seeds 4") is an error rather than the
+// last value silently winning.
+type onceValue struct {
+	flag.Value
+	given bool
+}
+
+func (o *onceValue) Set(s string) error {
+	if o.given {
+		return fmt.Errorf("given twice (it takes one value; first %q)", o.Value.String())
+	}
+	o.given = true
+	return o.Value.Set(s)
+}
+
+// IsBoolFlag keeps a boolean flag's "--flag" form.
+func (o *onceValue) IsBoolFlag() bool {
+	b, ok := o.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// setOnce makes every flag of fs but the repeatable ones (listFlag) refuse
+// a second value, and returns the function that restores the original
+// values (whose zero values the help text relies on).
+func setOnce(fs *flag.FlagSet) (restore func()) {
+	var undo []func()
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(*listFlag); ok {
+			return
+		}
+		orig := f.Value
+		f.Value = &onceValue{Value: orig}
+		undo = append(undo, func() { f.Value = orig })
+	})
+	return func() {
+		for _, u := range undo {
+			u()
+		}
+	}
 }

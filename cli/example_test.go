@@ -16,6 +16,6 @@ func ExampleMain() {
 	code := cli.Main([]string{"run", "--out", os.TempDir(), "--seeds", "0"}, io.Discard, os.Stdout)
 	fmt.Println("exit status", code)
 	// Output:
-	// optbench: --seeds: want an integer ≥ 1, got "0"
+	// optbench: --seeds: want an integer in [1, 1000000], got "0"
 	// exit status 2
 }

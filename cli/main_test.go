@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,6 +57,7 @@ func TestGoldenHelp(t *testing.T) {
 		{"help-summarize", []string{"help", "summarize"}},
 		{"help-merge", []string{"help", "merge"}},
 		{"help-report", []string{"help", "report"}},
+		{"help-verify", []string{"help", "verify"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, errOut, err := execute(context.Background(), tt.args...)
@@ -83,7 +86,10 @@ func TestGoldenList(t *testing.T) {
 // TestCLIUsageErrors checks that bad command lines fail at once, before any
 // work, with a *usageError (exit status 2) naming the flag at fault.
 func TestCLIUsageErrors(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out")
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "out")
+	file := filepath.Join(tmp, "file")
+	require.NoError(t, os.WriteFile(file, []byte("not a folder\n"), 0o644))
 	base := []string{"run", "--out", out, "--problems", "xor", "--optimizers", "backprop,ga"}
 	tests := []struct {
 		name string
@@ -131,8 +137,22 @@ func TestCLIUsageErrors(t *testing.T) {
 		{"precision unknown", append(base, "--precision", "float16")},
 		{"precision empty", append(base, "--precision", "")},
 		{"precision twice", append(base, "--precision", "float32,float32")},
-		{"precision float32 with gonum", append(base, "--optimizers", "lbfgs", "--precision", "float32")},
+		{"precision float32 with gonum", []string{"run", "--out", out, "--problems", "xor", "--optimizers", "lbfgs", "--precision", "float32"}},
+		{"seeds twice", append(base, "--seeds", "3", "--seeds", "4")},
+		{"bool flag twice", append(base, "--quiet", "--quiet=false")},
+		{"budget over the cap", append(base, "--budget", "1000000000000000000")},
+		{"eval budget over the cap", append(base, "--eval-budget", "xor=3000000000")},
+		{"workers over the cap", append(base, "--workers", "2000000")},
+		{"out is a file", []string{"run", "--out", file, "--problems", "xor", "--optimizers", "backprop", "--seeds", "1", "--budget", "5"}},
+		{"out is /dev/null", []string{"run", "--out", "/dev/null", "--problems", "xor", "--optimizers", "backprop", "--seeds", "1", "--budget", "5"}},
+		{"out under /proc", []string{"run", "--out", "/proc/x", "--problems", "xor", "--optimizers", "backprop", "--seeds", "1", "--budget", "5"}},
+		{"sweep out is a file", []string{"sweep", "--out", file, "--problem", "xor", "--optimizer", "backprop", "--grid", "lr=1,2", "--seeds", "1", "--budget", "5"}},
+		{"merge out is a file", []string{"merge", "--out", file, "a", "b"}},
 		{"summarize no dir", []string{"summarize"}},
+		{"summarize empty dir", []string{"summarize", ""}},
+		{"report empty dir", []string{"report", ""}},
+		{"verify empty dir", []string{"verify", ""}},
+		{"verify no dir", []string{"verify"}},
 		{"merge no out", []string{"merge", "a", "b"}},
 		{"merge no shards", []string{"merge", "--out", out}},
 		{"report two dirs", []string{"report", "a", "b"}},
@@ -147,8 +167,14 @@ func TestCLIUsageErrors(t *testing.T) {
 			assert.Equal(t, 2, exitCode(err))
 			assert.Empty(t, stdout)
 			assert.NoDirExists(t, out, "a usage error started work")
-			cmd := strings.Join(tt.args, " ")
-			fmt.Fprintf(&log, "# %s\n$ %s\noptbench: %v\n\n", tt.name, strings.TrimSpace("optbench "+strings.ReplaceAll(cmd, out, "$OUT")), err)
+			shown := slices.Clone(tt.args)
+			for i, a := range shown {
+				if a == "" {
+					shown[i] = "''"
+				}
+			}
+			entry := fmt.Sprintf("# %s\n$ %s\noptbench: %v\n\n", tt.name, strings.TrimSpace("optbench "+strings.Join(shown, " ")), err)
+			fmt.Fprint(&log, strings.ReplaceAll(strings.ReplaceAll(entry, out, "$OUT"), tmp, "$TMP"))
 		})
 	}
 	golden(t, "usage-errors", log.Bytes())
@@ -400,6 +426,18 @@ func TestRunSummarizeIncomplete(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.SplitAfter(string(data), "\n")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.RunsFile), []byte(strings.Join(lines[:len(lines)-2], "")), 0o644))
+	// In a finished folder, a missing row is damage: refused.
+	_, _, err = execute(context.Background(), "summarize", dir)
+	require.Error(t, err)
+	assert.Equal(t, 1, exitCode(err))
+	assert.Contains(t, err.Error(), "runs.csv: no row for run xor/backprop/seed 2")
+	// In an unfinished one (as left by an interrupted append), a warning.
+	m, err := bench.ReadManifest(dir)
+	require.NoError(t, err)
+	m.Complete = false
+	data, err = json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, bench.ManifestFile), data, 0o644))
 	out, errOut, err := execute(context.Background(), "summarize", dir)
 	require.NoError(t, err)
 	assert.Contains(t, errOut, "incomplete (1 of 2 runs)")

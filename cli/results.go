@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/optbench/optbench/bench"
-	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/report"
 )
 
@@ -22,15 +21,21 @@ its manifest.json), and print the headline table: per problem and optimizer,
 the success at the problem's hardest target that any run reached.
 
 `+headlineLegend, w)
-	return fs, func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		if len(args) != 1 {
-			return usagef("summarize: want one results folder, got %d arguments", len(args))
+	return fs, func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		dir, err := folderArg("summarize", args)
+		if err != nil {
+			return err
 		}
-		return summarize(args[0], stdout, stderr)
+		lock, err := lockFolder(dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+		return summarize(ctx, dir, stdout, stderr)
 	}
 }
 
-func summarize(dir string, stdout, stderr io.Writer) error {
+func summarize(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	man, plan, err := bench.LoadPlan(dir)
 	if err != nil {
 		return err
@@ -47,8 +52,14 @@ func summarize(dir string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "optbench: warning: %s is incomplete (%d of %d runs); the summaries cover the finished runs only\n",
 			dir, len(recs), man.Runs)
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("summarize %s: interrupted before writing anything: %w", dir, err)
+	}
 	if err := bench.WriteSummaries(dir, plan, recs); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("summarize %s: interrupted after writing the summaries: %w", dir, err)
 	}
 	fmt.Fprintf(stdout, "summaries of %d runs in %s: %s\n\n", len(recs), dir,
 		strings.Join([]string{bench.SummaryFile, bench.TargetsFile, bench.CompareFile, bench.BenchFile}, ", "))
@@ -59,16 +70,12 @@ func summarize(dir string, stdout, stderr io.Writer) error {
 // optimizer, seed as planned), which a resumed or interrupted run's files
 // need not follow; runs outside the plan go last in their order.
 func canonicalOrder(plan *bench.Plan, recs []*bench.Record) {
-	type key struct {
-		p, o, prec string
-		s          uint64
-	}
-	idx := make(map[key]int, len(plan.Tasks))
+	idx := make(map[bench.RunID]int, len(plan.Tasks))
 	for _, t := range plan.Tasks {
-		idx[key{t.Problem.Name, t.Method.Name, precisionOr64(t.Precision), t.Seed}] = t.Index
+		idx[t.ID()] = t.Index
 	}
 	pos := func(r *bench.Record) int {
-		if i, ok := idx[key{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Seed}]; ok {
+		if i, ok := idx[r.ID()]; ok {
 			return i
 		}
 		return len(plan.Tasks)
@@ -85,14 +92,22 @@ unsharded run would have written (timing columns aside), and print the
 headline table.
 `, w)
 	out := fs.String("out", "", "merged results `folder` (required)")
-	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
+	return fs, func(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		if *out == "" {
 			return usagef("merge: --out: want the merged results folder")
 		}
 		if len(args) == 0 {
 			return usagef("merge: want the shard folders after --out DIR")
 		}
-		if err := bench.Merge(*out, args); err != nil {
+		for _, a := range args {
+			if a == "" {
+				return usagef("merge: a shard folder is an empty name; want folders")
+			}
+		}
+		if err := outFolder("--out", *out); err != nil {
+			return err
+		}
+		if err := bench.Merge(ctx, *out, args); err != nil {
 			return err
 		}
 		_, plan, err := bench.LoadPlan(*out)
@@ -115,19 +130,19 @@ Draw the charts (PNG) of the results folder DIR into DIR and write
 DIR/REPORT.md, printing each file written.
 `, w)
 	svg := fs.Bool("svg", false, "also save every chart as SVG")
-	return fs, func(_ context.Context, args []string, stdout, _ io.Writer) error {
-		if len(args) != 1 {
-			return usagef("report: want one results folder, got %d arguments", len(args))
+	return fs, func(ctx context.Context, args []string, stdout, _ io.Writer) error {
+		dir, err := folderArg("report", args)
+		if err != nil {
+			return err
 		}
-		return report.Write(args[0], stdout, report.Options{SVG: *svg})
+		lock, err := lockFolder(dir)
+		if err != nil {
+			return err
+		}
+		defer lock.Unlock()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("report %s: interrupted before writing anything: %w", dir, err)
+		}
+		return report.Write(dir, stdout, report.Options{SVG: *svg})
 	}
-}
-
-// precisionOr64 returns p, or "float64" when p is empty (runs written
-// before precisions existed).
-func precisionOr64(p string) string {
-	if p == "" {
-		return optim.Float64
-	}
-	return p
 }

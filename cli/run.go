@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -185,6 +186,10 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, o *runOptions, args []string,
 	if err != nil {
 		return err
 	}
+	if err := outFolder("--out", spec.out); err != nil {
+		return err
+	}
+	estimate(stderr, spec.plan)
 	p := newProgress(stderr, spec.quiet)
 	spec.opt.Progress = p.update
 	err = bench.Run(ctx, spec.plan, spec.out, spec.opt)
@@ -203,6 +208,24 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, o *runOptions, args []string,
 	}
 	fmt.Fprintf(stdout, "results in %s (charts: optbench report %[1]s)\n\n", spec.out)
 	return headline(stdout, spec.plan, recs)
+}
+
+// largeIterations is the total iteration budget above which run prints
+// an estimate before it starts (the default experiment has 1.8e8).
+const largeIterations = 1e10
+
+// estimate prints a one-line note to w before a very large experiment:
+// its runs and their total iteration budget, the work it may take.
+func estimate(w io.Writer, plan *bench.Plan) {
+	total, most := 0.0, 0
+	for _, t := range plan.Tasks {
+		total += float64(t.Budget)
+		most = max(most, t.Budget)
+	}
+	if total >= largeIterations {
+		fmt.Fprintf(w, "optbench: note: a large experiment: %d runs × up to %d iterations, %.3g iterations at most; "+
+			"^C stops it with the finished runs kept, and the same command resumes\n", len(plan.Tasks), most, total)
+	}
 }
 
 // parseRun validates run's flags into a runSpec. Every error is a
@@ -270,18 +293,15 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 	}
 
 	if given["seeds"] {
-		n, err := parseInt("--seeds", o.seeds, 1)
+		n, err := sweepInt("--seeds", o.seeds, 1, maxSeeds)
 		if err != nil {
 			return nil, err
-		}
-		if n > 1_000_000 {
-			return nil, usagef("--seeds: want an integer in [1, 1000000], got %q", o.seeds)
 		}
 		cfg.Seeds = n
 	}
 
 	if given["budget"] {
-		global, per, err := parseBudget("--budget", o.budget, 1, problems)
+		global, per, err := parseBudget("--budget", o.budget, 1, maxBudget, problems)
 		if err != nil {
 			return nil, err
 		}
@@ -292,7 +312,7 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 		}
 	}
 	if given["eval-budget"] {
-		global, per, err := parseBudget("--eval-budget", o.evals, 0, problems)
+		global, per, err := parseBudget("--eval-budget", o.evals, 0, maxBudget, problems)
 		if err != nil {
 			return nil, err
 		}
@@ -340,7 +360,7 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 		cfg.KeepGoing = o.keepGoing
 	}
 	if given["plateau"] {
-		n, err := parseInt("--plateau", o.plateau, 0)
+		n, err := sweepInt("--plateau", o.plateau, 0, maxBudget)
 		if err != nil {
 			return nil, err
 		}
@@ -357,7 +377,7 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 		cfg.Set = set
 	}
 	if given["workers"] {
-		n, err := parseInt("--workers", o.workers, 1)
+		n, err := sweepInt("--workers", o.workers, 1, maxWorkers)
 		if err != nil {
 			return nil, err
 		}
@@ -480,19 +500,17 @@ func parsePrecision(s string) ([]string, error) {
 	return names, nil
 }
 
-// parseInt parses a decimal integer ≥ min.
-func parseInt(flagName, s string, min int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < min {
-		return 0, usagef("%s: want an integer ≥ %d, got %q", flagName, min, s)
-	}
-	return n, nil
-}
+// Caps of the flags of run and sweep.
+const (
+	maxSeeds   = 1_000_000
+	maxBudget  = math.MaxInt32 // iterations or evaluations per run
+	maxWorkers = 1 << 20
+)
 
 // parseBudget parses "N", "problem=N,…" or "N,problem=N,…". global is -1
-// when s has no global value. The global value must be ≥ min, per-problem
-// values ≥ 1, and the problems among problems.
-func parseBudget(flagName, s string, min int, problems []string) (global int, per map[string]int, err error) {
+// when s has no global value. The global value must be in [min, max],
+// per-problem values in [1, max], and the problems among problems.
+func parseBudget(flagName, s string, min, max int, problems []string) (global int, per map[string]int, err error) {
 	global = -1
 	per = map[string]int{}
 	for _, item := range strings.Split(s, ",") {
@@ -503,8 +521,8 @@ func parseBudget(flagName, s string, min int, problems []string) (global int, pe
 				return 0, nil, usagef("%s: two global values in %q; want N[,problem=N…]", flagName, s)
 			}
 			n, err := strconv.Atoi(item)
-			if err != nil || n < min {
-				return 0, nil, usagef("%s: want N[,problem=N…] with N an integer ≥ %d, got %q", flagName, min, s)
+			if err != nil || n < min || n > max {
+				return 0, nil, usagef("%s: want N[,problem=N…] with N an integer in [%d, %d], got %q", flagName, min, max, s)
 			}
 			global = n
 			continue
@@ -517,8 +535,8 @@ func parseBudget(flagName, s string, min int, problems []string) (global int, pe
 			return 0, nil, usagef("%s: problem %q listed twice", flagName, name)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(val))
-		if err != nil || n < 1 {
-			return 0, nil, usagef("%s: %s: want an integer ≥ 1, got %q", flagName, name, val)
+		if err != nil || n < 1 || n > max {
+			return 0, nil, usagef("%s: %s: want an integer in [1, %d], got %q", flagName, name, max, val)
 		}
 		per[name] = n
 	}

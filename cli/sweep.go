@@ -59,6 +59,11 @@ func sweepSetup(w io.Writer) (*flag.FlagSet, runFunc) {
 		if err != nil {
 			return err
 		}
+		for _, s := range specs {
+			if err := outFolder("--out", s.out); err != nil {
+				return err
+			}
+		}
 		for i, s := range specs {
 			if i > 0 {
 				fmt.Fprintln(stdout)
@@ -159,12 +164,12 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 	}
 	var err error
 	if given["seeds"] {
-		if base.Seeds, err = sweepInt("--seeds", o.seeds, 1, 1_000_000); err != nil {
+		if base.Seeds, err = sweepInt("--seeds", o.seeds, 1, maxSeeds); err != nil {
 			return nil, err
 		}
 	}
 	if given["budget"] {
-		if base.Budget, err = sweepInt("--budget", o.budget, 1, math.MaxInt32); err != nil {
+		if base.Budget, err = sweepInt("--budget", o.budget, 1, maxBudget); err != nil {
 			return nil, err
 		}
 	}
@@ -174,12 +179,12 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 	}
 	base.EvalBudget = budget + initEvals
 	if given["eval-budget"] {
-		if base.EvalBudget, err = sweepInt("--eval-budget", o.evals, 0, math.MaxInt32); err != nil {
+		if base.EvalBudget, err = sweepInt("--eval-budget", o.evals, 0, maxBudget); err != nil {
 			return nil, err
 		}
 	}
 	if given["plateau"] {
-		n, err := sweepInt("--plateau", o.plateau, 0, math.MaxInt32)
+		n, err := sweepInt("--plateau", o.plateau, 0, maxBudget)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +194,7 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 		base.PlateauMin = n
 	}
 	if given["workers"] {
-		if opt.Workers, err = sweepInt("--workers", o.wk, 1, 1<<20); err != nil {
+		if opt.Workers, err = sweepInt("--workers", o.wk, 1, maxWorkers); err != nil {
 			return nil, err
 		}
 	}
