@@ -29,6 +29,23 @@ type Options struct {
 	Progress func(done, total int)
 }
 
+// RefusedError is returned by Run and RunSweep when the output folder
+// holds results they will not resume (another configuration, or damaged
+// files): nothing was changed. With Options.Force the folder's files are
+// moved aside into Aside and the experiment starts over.
+type RefusedError struct {
+	Err   error  // why, wrapping ErrConfigMismatch or naming the damage
+	Aside string // where Force would move the old files
+}
+
+// Error implements the error interface.
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%v; Options.Force moves the folder's files aside into %s and starts over", e.Err, e.Aside)
+}
+
+// Unwrap returns the reason.
+func (e *RefusedError) Unwrap() error { return e.Err }
+
 // ErrConfigMismatch is returned by Run when the output folder holds results
 // of a different configuration and Options.Force is false.
 var ErrConfigMismatch = errors.New("bench: output folder holds results of a different configuration")
@@ -238,8 +255,7 @@ func prepare(dir string, man *Manifest, plan *Plan, force bool) ([]*Record, *Man
 		return v.Records, old, nil
 	}
 	if !force {
-		return nil, nil, fmt.Errorf("%w; use --force to move the folder's files aside into %s and start over, or another --out",
-			refuse, filepath.Join(dir, oldDirPattern))
+		return nil, nil, &RefusedError{Err: refuse, Aside: filepath.Join(dir, oldDirPattern)}
 	}
 	if _, err := moveAside(dir); err != nil {
 		return nil, nil, err

@@ -282,7 +282,7 @@ func TestRunMissingTrace(t *testing.T) {
 	var derr *bench.DamagedError
 	require.ErrorAs(t, err, &derr)
 	assert.Regexp(t, `runs\.csv:\d+: run .* ends at iteration \d+ but its trajectory \(trace\.csv:\d+–\d+\) stops at iteration`, err.Error())
-	assert.Contains(t, err.Error(), "--force")
+	assert.Contains(t, err.Error(), "Options.Force")
 	assert.Equal(t, damaged, rawFile(t, dir, bench.TraceFile), "a refused resume changed trace.csv")
 	assert.Equal(t, runsBefore, rawFile(t, dir, bench.RunsFile), "a refused resume changed runs.csv")
 
@@ -366,7 +366,9 @@ func TestRunConfigMismatch(t *testing.T) {
 				assert.False(t, errors.Is(err, bench.ErrConfigMismatch), "a damaged folder called another configuration: %v", err)
 				assert.Contains(t, err.Error(), tc.want)
 			}
-			assert.Contains(t, err.Error(), "--force to move the folder's files aside")
+			var re *bench.RefusedError
+			assert.ErrorAs(t, err, &re)
+			assert.Contains(t, err.Error(), "Options.Force moves the folder's files aside")
 			assert.Equal(t, before, snapshot(t, dir), "a refused run changed the folder")
 
 			// Force starts over with the new configuration.

@@ -432,14 +432,13 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil && !opt.Force:
-		return fmt.Errorf("bench: %s is damaged: %w; use --force to move its files aside into %s and start over, or another --out",
-			dir, err, filepath.Join(dir, oldDirPattern))
+		return &RefusedError{Err: fmt.Errorf("bench: %s is damaged: %w", dir, err), Aside: filepath.Join(dir, oldDirPattern)}
 	case err == nil && old.ConfigHash == man.ConfigHash:
 		man.Start = old.Start
 	case err == nil && !opt.Force:
-		return fmt.Errorf("%w: %s holds a sweep of %s on %s over %s (config %.12s), this is %s on %s over %s (%.12s); use --force to move its files aside into %s and start over, or another --out",
+		return &RefusedError{Err: fmt.Errorf("%w: %s holds a sweep of %s on %s over %s (config %.12s), this is %s on %s over %s (%.12s)",
 			ErrConfigMismatch, dir, old.Optimizer, old.Problem, axesText(old.Axes), old.ConfigHash,
-			man.Optimizer, man.Problem, axesText(man.Axes), man.ConfigHash, filepath.Join(dir, oldDirPattern))
+			man.Optimizer, man.Problem, axesText(man.Axes), man.ConfigHash), Aside: filepath.Join(dir, oldDirPattern)}
 	default:
 		// Forced over another sweep or a damaged sweep.json: move the old
 		// sweep's files, and its points this one does not use, aside (the

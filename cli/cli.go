@@ -51,8 +51,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"github.com/optbench/optbench/bench"
 	_ "github.com/optbench/optbench/optim/catalog" // the built-in optimizers and problems
 )
 
@@ -65,10 +67,21 @@ import (
 // It never calls os.Exit: a program's main does, with the status returned.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if err := run(args, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "optbench: %v\n", err)
+		fmt.Fprintf(stderr, "optbench: %s\n", message(err))
 		return exitCode(err)
 	}
 	return 0
+}
+
+// message is err as the command line says it: a refused folder's advice
+// names the flags.
+func message(err error) string {
+	var re *bench.RefusedError
+	if errors.As(err, &re) {
+		msg := strings.Replace(err.Error(), re.Error(), re.Err.Error(), 1)
+		return fmt.Sprintf("%s; use --force to move the folder's files aside into %s and start over, or another --out", msg, re.Aside)
+	}
+	return err.Error()
 }
 
 // exitCode maps an error returned by run to the process exit status.

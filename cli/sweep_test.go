@@ -195,7 +195,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	_, _, err = execute(context.Background(), other...)
 	require.Error(t, err)
 	assert.Equal(t, 1, exitCode(err))
-	assert.Contains(t, err.Error(), "use --force to move its files aside")
+	assert.Contains(t, message(err), "use --force to move the folder's files aside")
 	_, _, err = execute(context.Background(), append(other, "--force")...)
 	require.NoError(t, err)
 	assert.NoDirExists(t, filepath.Join(dir, "point-3"))

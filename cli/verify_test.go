@@ -113,7 +113,7 @@ func TestVerifyCommand(t *testing.T) {
 
 	// The advice is --force, which moves the damaged files aside.
 	_, _, err = execute(ctx, append(slices.Clone(smallRun), "--out", dir)...)
-	assert.Contains(t, err.Error(), "--force to move the folder's files aside")
+	assert.Contains(t, message(err), "--force to move the folder's files aside")
 	_, _, err = execute(ctx, append(slices.Clone(smallRun), "--out", dir, "--force")...)
 	require.NoError(t, err)
 	old, err := filepath.Glob(filepath.Join(dir, ".old-*", bench.RunsFile))
