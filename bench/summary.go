@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/stats"
 )
 
 // Confidence is the level of every interval in the summaries.
@@ -194,15 +195,15 @@ func summaryRows(g *Group) [][]string {
 		for i, p := range pts {
 			loss[i], best[i], evals[i], secs[i], perr[i] = p.Loss, p.Best, float64(p.Evals), p.Seconds, p.ParamErr
 		}
-		lq1, lm, lq3 := Quartiles(finiteOnly(loss))
-		clo, chi, cok := MedianCI(finiteOnly(loss), Confidence)
+		lq1, lm, lq3 := stats.Quartiles(finiteOnly(loss))
+		clo, chi, cok := stats.MedianCI(finiteOnly(loss), Confidence)
 		if !cok {
 			clo, chi = math.NaN(), math.NaN()
 		}
-		bq1, bm, bq3 := Quartiles(finiteOnly(best))
-		_, em, _ := Quartiles(evals)
-		_, sm, _ := Quartiles(secs)
-		_, pm, _ := Quartiles(finiteOnly(perr))
+		bq1, bm, bq3 := stats.Quartiles(finiteOnly(best))
+		_, em, _ := stats.Quartiles(evals)
+		_, sm, _ := stats.Quartiles(secs)
+		_, pm, _ := stats.Quartiles(finiteOnly(perr))
 		row := []string{g.Problem, g.Optimizer, g.Precision, strconv.Itoa(c), strconv.Itoa(n), fmtFloat(lm), fmtFloat(lq1),
 			fmtFloat(lq3), fmtFloat(clo), fmtFloat(chi), fmtFloat(bm), fmtFloat(bq1), fmtFloat(bq3),
 			fmtFloat(em), fmtFloat(sm), fmtFloat(pm)}
@@ -220,9 +221,9 @@ func summaryRows(g *Group) [][]string {
 					k++
 				}
 			}
-			lo, hi := Wilson(k, n, Confidence)
-			ert := ERT(cost, succ)
-			elo, ehi := ERTBootstrap(cost, succ, seedFor(g.seedParts(strconv.Itoa(c), t.Name)...),
+			lo, hi := stats.Wilson(k, n, Confidence)
+			ert := stats.ART(cost, succ)
+			elo, ehi := stats.RestartSpread(cost, succ, seedFor(g.seedParts(strconv.Itoa(c), t.Name)...),
 				bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
 			row = append(row, fmtFloat(float64(k)/float64(n)), fmtFloat(lo), fmtFloat(hi), fmtFloat(ert),
 				fmtFloat(elo), fmtFloat(ehi))
@@ -270,12 +271,12 @@ func TargetStats(g *Group) []TargetStat {
 		}
 		s := TargetStat{Problem: g.Problem, Optimizer: g.Optimizer, Precision: g.Precision, Target: t.Name, Runs: n, Successes: k,
 			Rate: float64(k) / float64(n)}
-		s.Lo, s.Hi = Wilson(k, n, Confidence)
-		_, s.ItersMedian, _ = Quartiles(its)
-		_, s.EvalsMedian, _ = Quartiles(evs)
-		_, s.SecondsMedian, _ = Quartiles(secs)
-		s.ERT = ERT(cost, succ)
-		s.ERTLo, s.ERTHi = ERTBootstrap(cost, succ, seedFor(g.seedParts("end", t.Name)...),
+		s.Lo, s.Hi = stats.Wilson(k, n, Confidence)
+		_, s.ItersMedian, _ = stats.Quartiles(its)
+		_, s.EvalsMedian, _ = stats.Quartiles(evs)
+		_, s.SecondsMedian, _ = stats.Quartiles(secs)
+		s.ERT = stats.ART(cost, succ)
+		s.ERTLo, s.ERTHi = stats.RestartSpread(cost, succ, seedFor(g.seedParts("end", t.Name)...),
 			bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
 		out = append(out, s)
 	}
@@ -351,17 +352,17 @@ func Compare(groups []*Group) []Comparison {
 					}
 					c := Comparison{Problem: prob, Precision: prec, Metric: metric, A: gs[a].Optimizer, B: gs[b].Optimizer,
 						NA: len(xa), NB: len(xb), PW: math.NaN()}
-					_, c.MedianA, _ = Quartiles(xa)
-					_, c.MedianB, _ = Quartiles(xb)
+					_, c.MedianA, _ = stats.Quartiles(xa)
+					_, c.MedianB, _ = stats.Quartiles(xb)
 					var err error
-					if c.P, err = MannWhitney(xa, xb); err != nil {
+					if c.P, err = stats.MannWhitney(xa, xb); err != nil {
 						c.P = math.NaN()
 					}
-					c.A12 = A12(xa, xb)
+					c.A12 = stats.A12(xa, xb)
 					pa, pb := paired(gs[a].Runs, gs[b].Runs, value)
 					c.Pairs = len(pa)
 					if len(pa) > 0 {
-						if c.PW, err = WilcoxonSignedRank(pa, pb); err != nil {
+						if c.PW, err = stats.WilcoxonSignedRank(pa, pb); err != nil {
 							c.PW = math.NaN()
 						}
 					}
@@ -375,7 +376,7 @@ func Compare(groups []*Group) []Comparison {
 			for i, c := range rows {
 				ps[i], pws[i] = c.P, c.PW
 			}
-			h, hw := Holm(ps), Holm(pws)
+			h, hw := stats.Holm(ps), stats.Holm(pws)
 			for i := range rows {
 				rows[i].PHolm, rows[i].PWHolm = h[i], hw[i]
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/stats"
 )
 
 // smRun builds a record of an imaginary run on seed3 without running an
@@ -225,7 +226,7 @@ func TestSummaryRows(t *testing.T) {
 			assert.LessOrEqual(t, lo, hi, "%s ert interval", tc.key)
 		}
 		k := int(math.Round(tc.success * 4))
-		lo, hi := bench.Wilson(k, 4, bench.Confidence)
+		lo, hi := stats.Wilson(k, 4, bench.Confidence)
 		assert.Equal(t, lo, smFloat(t, r["success_loss_1e-01_lo"]), "%s success lo", tc.key)
 		assert.Equal(t, hi, smFloat(t, r["success_loss_1e-01_hi"]), "%s success hi", tc.key)
 		assert.Equal(t, tc.evalsMed, smFloat(t, r["evals_median"]), "%s evals median", tc.key)
@@ -342,7 +343,7 @@ func TestCompare(t *testing.T) {
 				holm = append(holm, c.PHolm)
 			}
 		}
-		assert.Equal(t, bench.Holm(ps), holm, metric)
+		assert.Equal(t, stats.Holm(ps), holm, metric)
 		m := math.Inf(1)
 		for _, p := range ps {
 			m = math.Min(m, p)

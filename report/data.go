@@ -6,6 +6,7 @@ import (
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/stats"
 )
 
 // experiment is a results folder loaded for reporting.
@@ -41,7 +42,7 @@ func median(xs []float64) float64 {
 			v = append(v, x)
 		}
 	}
-	_, m, _ := bench.Quartiles(v)
+	_, m, _ := stats.Quartiles(v)
 	return m
 }
 
@@ -52,7 +53,7 @@ func quartiles(xs []float64) (q1, med, q3 float64) {
 			v = append(v, x)
 		}
 	}
-	return bench.Quartiles(v)
+	return stats.Quartiles(v)
 }
 
 // errorMetric says what "error" means on a problem's precision chart: the
