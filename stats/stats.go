@@ -65,7 +65,7 @@ func quantile7(s []float64, p float64) float64 {
 		return s[len(s)-1]
 	}
 	frac := h - float64(lo)
-	if frac == 0 {
+	if frac == 0 || s[lo] == s[lo+1] {
 		// Avoids Inf−Inf = NaN when neighbouring values are infinite.
 		return s[lo]
 	}
@@ -437,4 +437,86 @@ func Holm(p []float64) []float64 {
 		out[i] = running
 	}
 	return out
+}
+
+// ARTCI returns a percentile bootstrap confidence interval for aRT (see
+// ART): reps times, draw len(evals) runs with replacement using rnd and
+// recompute aRT (+Inf for a resample with no success); the interval is the
+// (1−confidence)/2 and (1+confidence)/2 quantiles (R type 7) of the
+// replicates (Efron & Tibshirani 1993, ch. 13). Unlike RestartSpread, it
+// says how precisely the runs determine aRT.
+//
+// reps <= 0 means DefaultBootstrapReps. If no run succeeded it returns
+// (+Inf, +Inf). It returns (NaN, NaN) when rnd is nil, the input is empty,
+// the lengths differ, evals contains NaN, or confidence is not in (0, 1).
+func ARTCI(evals []float64, success []bool, rnd *rand.Rand, reps int, confidence float64) (lo, hi float64) {
+	reps, ok := bootstrapArgs(evals, success, rnd, reps, confidence)
+	if !ok {
+		return math.NaN(), math.NaN()
+	}
+	if !slices.Contains(success, true) {
+		return math.Inf(1), math.Inf(1)
+	}
+	arts := make([]float64, reps)
+	for r := range arts {
+		arts[r] = resampledART(evals, success, rnd)
+	}
+	slices.Sort(arts)
+	return quantile7(arts, (1-confidence)/2), quantile7(arts, (1+confidence)/2)
+}
+
+// ARTRatioCI returns a percentile bootstrap confidence interval for the
+// ratio aRT(a)/aRT(b), resampling the runs of a and of b independently
+// (as ARTCI does) reps times. Replicates in which neither resample has a
+// success (∞/∞) are dropped; a replicate with a success only in b gives
+// +Inf, only in a gives 0. If no replicate is left it returns (NaN, NaN),
+// as for invalid input.
+func ARTRatioCI(evalsA []float64, successA []bool, evalsB []float64, successB []bool, rnd *rand.Rand, reps int, confidence float64) (lo, hi float64) {
+	reps, okA := bootstrapArgs(evalsA, successA, rnd, reps, confidence)
+	_, okB := bootstrapArgs(evalsB, successB, rnd, reps, confidence)
+	if !okA || !okB {
+		return math.NaN(), math.NaN()
+	}
+	ratios := make([]float64, 0, reps)
+	for range reps {
+		a := resampledART(evalsA, successA, rnd)
+		b := resampledART(evalsB, successB, rnd)
+		if math.IsInf(a, 1) && math.IsInf(b, 1) {
+			continue
+		}
+		ratios = append(ratios, a/b)
+	}
+	if len(ratios) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	slices.Sort(ratios)
+	return quantile7(ratios, (1-confidence)/2), quantile7(ratios, (1+confidence)/2)
+}
+
+func bootstrapArgs(evals []float64, success []bool, rnd *rand.Rand, reps int, confidence float64) (int, bool) {
+	if rnd == nil || len(evals) == 0 || len(evals) != len(success) || hasNaN(evals) ||
+		!(confidence > 0 && confidence < 1) {
+		return 0, false
+	}
+	if reps <= 0 {
+		reps = DefaultBootstrapReps
+	}
+	return reps, true
+}
+
+// resampledART is the aRT of one resample with replacement of the runs.
+func resampledART(evals []float64, success []bool, rnd *rand.Rand) float64 {
+	var sum float64
+	k := 0
+	for range evals {
+		i := rnd.IntN(len(evals))
+		sum += evals[i]
+		if success[i] {
+			k++
+		}
+	}
+	if k == 0 {
+		return math.Inf(1)
+	}
+	return sum / float64(k)
 }
