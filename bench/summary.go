@@ -19,8 +19,14 @@ import (
 // Confidence is the level of every interval in the summaries.
 const Confidence = 0.95
 
-// bootstrapReps is the number of bootstrap replicates for ERT intervals.
-const bootstrapReps = 1000
+// restartReps is the number of simulated restarts behind the restart
+// spread of aRT (ert_restart_lo, ert_restart_hi).
+const restartReps = 1000
+
+// ciReps is the number of bootstrap replicates behind a confidence
+// interval for aRT or for a ratio of aRTs (B ≥ 2000 for percentile
+// intervals; Efron & Tibshirani 1993, §19.3).
+const ciReps = 2000
 
 // Group is the runs of one optimizer on one problem in one arithmetic, in
 // seed order.
@@ -155,7 +161,7 @@ func SummaryHeader() []string {
 		"param_error_median"}
 	for _, t := range AllTargets() {
 		n := t.Name
-		h = append(h, "success_"+n, "success_"+n+"_lo", "success_"+n+"_hi", "ert_"+n, "ert_"+n+"_lo", "ert_"+n+"_hi")
+		h = append(h, "success_"+n, "success_"+n+"_lo", "success_"+n+"_hi", "ert_"+n, "ert_"+n+"_restart_lo", "ert_"+n+"_restart_hi")
 	}
 	return h
 }
@@ -163,7 +169,7 @@ func SummaryHeader() []string {
 // TargetsHeader returns the columns of targets.csv.
 func TargetsHeader() []string {
 	return []string{"problem", "optimizer", "precision", "target", "runs", "successes", "success_rate", "success_lo",
-		"success_hi", "iters_median", "evals_median", "seconds_median", "ert", "ert_lo", "ert_hi"}
+		"success_hi", "iters_median", "evals_median", "seconds_median", "ert", "ert_ci_lo", "ert_ci_hi", "ert_restart_lo", "ert_restart_hi"}
 }
 
 // CompareHeader returns the columns of compare.csv.
@@ -224,7 +230,7 @@ func summaryRows(g *Group) [][]string {
 			lo, hi := stats.Wilson(k, n, Confidence)
 			ert := stats.ART(cost, succ)
 			elo, ehi := stats.RestartSpread(cost, succ, seedFor(g.seedParts(strconv.Itoa(c), t.Name)...),
-				bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
+				restartReps, (1-Confidence)/2, (1+Confidence)/2)
 			row = append(row, fmtFloat(float64(k)/float64(n)), fmtFloat(lo), fmtFloat(hi), fmtFloat(ert),
 				fmtFloat(elo), fmtFloat(ehi))
 		}
@@ -242,7 +248,52 @@ type TargetStat struct {
 	Rate, Lo, Hi               float64 // success rate with its Wilson interval
 	ItersMedian, EvalsMedian   float64 // medians over successful runs, NaN if none
 	SecondsMedian              float64
-	ERT, ERTLo, ERTHi          float64 // COCO aRT in evaluations, with bootstrap interval
+	// ERT is COCO's aRT in loss evaluations: the evaluations of every run
+	// (a successful one's until it reached the target, a failed one's
+	// until it stopped, by budget, plateau or divergence) divided by the
+	// successes; +Inf when none succeeded.
+	ERT float64
+	// ERTLo and ERTHi are a 95% percentile bootstrap confidence interval
+	// for aRT, resampling the runs (stats.ARTCI).
+	ERTLo, ERTHi float64
+	// RestartLo and RestartHi are the 2.5% and 97.5% quantiles of the
+	// total cost of one success under simulated restarts
+	// (stats.RestartSpread): a spread of runtimes, not an interval for aRT.
+	RestartLo, RestartHi float64
+}
+
+// Costs returns, for each run of g, whether it reached the target and the
+// loss evaluations aRT charges it (until the hit, or until the run
+// stopped), for the target named target at the end of the budget. ok is
+// false if the target does not apply to g's problem or does not exist.
+func (g *Group) Costs(target string) (cost []float64, success []bool, ok bool) {
+	ladder := g.Ladder()
+	end := ladder[len(ladder)-1]
+	for ti, t := range AllTargets() {
+		if t.Name != target || !g.applies[ti] {
+			continue
+		}
+		cost = make([]float64, len(g.Runs))
+		success = make([]bool, len(g.Runs))
+		for i, r := range g.Runs {
+			success[i], cost[i] = r.reachedBy(ti, end)
+		}
+		return cost, success, true
+	}
+	return nil, nil, false
+}
+
+// ARTRatioCI returns a 95% bootstrap confidence interval for the ratio
+// aRT(a)/aRT(b) on target (stats.ARTRatioCI, resampling each group's
+// runs), or NaNs if the target does not apply.
+func ARTRatioCI(a, b *Group, target string) (lo, hi float64) {
+	ca, sa, oka := a.Costs(target)
+	cb, sb, okb := b.Costs(target)
+	if !oka || !okb {
+		return math.NaN(), math.NaN()
+	}
+	rnd := seedFor(append(a.seedParts("ratio", target), b.seedParts()...)...)
+	return stats.ARTRatioCI(ca, sa, cb, sb, rnd, ciReps, Confidence)
 }
 
 // TargetStats computes TargetStat for every applicable target of g.
@@ -276,8 +327,9 @@ func TargetStats(g *Group) []TargetStat {
 		_, s.EvalsMedian, _ = stats.Quartiles(evs)
 		_, s.SecondsMedian, _ = stats.Quartiles(secs)
 		s.ERT = stats.ART(cost, succ)
-		s.ERTLo, s.ERTHi = stats.RestartSpread(cost, succ, seedFor(g.seedParts("end", t.Name)...),
-			bootstrapReps, (1-Confidence)/2, (1+Confidence)/2)
+		s.RestartLo, s.RestartHi = stats.RestartSpread(cost, succ, seedFor(g.seedParts("end", t.Name)...),
+			restartReps, (1-Confidence)/2, (1+Confidence)/2)
+		s.ERTLo, s.ERTHi = stats.ARTCI(cost, succ, seedFor(g.seedParts("end", t.Name, "ci")...), ciReps, Confidence)
 		out = append(out, s)
 	}
 	return out
@@ -441,7 +493,7 @@ func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
 				tgts[i] = append(tgts[i], []string{s.Problem, s.Optimizer, s.Precision, s.Target, strconv.Itoa(s.Runs),
 					strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo), fmtFloat(s.Hi),
 					fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.SecondsMedian),
-					fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi)})
+					fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi), fmtFloat(s.RestartLo), fmtFloat(s.RestartHi)})
 			}
 		}()
 	}

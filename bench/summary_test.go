@@ -182,6 +182,8 @@ func TestSummaryRows(t *testing.T) {
 		// Targets that do not apply to seed3 are empty.
 		for _, suffix := range []string{"", "_lo", "_hi"} {
 			assert.Empty(t, r["success_param_1e-07"+suffix])
+		}
+		for _, suffix := range []string{"", "_restart_lo", "_restart_hi"} {
 			assert.Empty(t, r["ert_param_1e-07"+suffix])
 		}
 		assert.NotEmpty(t, r["success_classified"])
@@ -222,7 +224,7 @@ func TestSummaryRows(t *testing.T) {
 			assert.Equal(t, "+Inf", r["ert_loss_1e-01"], "%s ert", tc.key)
 		} else {
 			assert.InDelta(t, tc.ert, smFloat(t, r["ert_loss_1e-01"]), 1e-12, "%s ert", tc.key)
-			lo, hi := smFloat(t, r["ert_loss_1e-01_lo"]), smFloat(t, r["ert_loss_1e-01_hi"])
+			lo, hi := smFloat(t, r["ert_loss_1e-01_restart_lo"]), smFloat(t, r["ert_loss_1e-01_restart_hi"])
 			assert.LessOrEqual(t, lo, hi, "%s ert interval", tc.key)
 		}
 		k := int(math.Round(tc.success * 4))
@@ -285,7 +287,19 @@ func TestTargetStats(t *testing.T) {
 	assert.Equal(t, 2, s.Successes)
 	assert.Equal(t, 0.5, s.Rate)
 	assert.Equal(t, (4+41+101+31)/2.0, s.ERT, "aRT with failures at their spent evaluations")
-	assert.LessOrEqual(t, s.ERTLo, s.ERTHi)
+	// The confidence interval of aRT comes from resampling these costs
+	// (stats.ARTCI, tested against the exact bootstrap distribution there);
+	// here: it holds the point estimate and lies above the smallest
+	// resampled aRT, four copies of seed 1 (aRT 4).
+	cost, succ, ok := gs[0].Costs("loss_1e-01")
+	require.True(t, ok)
+	assert.Equal(t, []float64{4, 41, 101, 31}, cost)
+	assert.Equal(t, []bool{true, true, false, false}, succ)
+	assert.True(t, s.ERTLo <= s.ERT && s.ERT <= s.ERTHi, "CI [%v, %v] holds aRT %v", s.ERTLo, s.ERTHi, s.ERT)
+	assert.GreaterOrEqual(t, s.ERTLo, 4.0)
+	assert.LessOrEqual(t, s.RestartLo, s.RestartHi)
+	_, _, ok = gs[0].Costs("param_1e-07")
+	assert.False(t, ok, "the param target does not apply to seed3")
 	assert.Equal(t, 21.5, s.ItersMedian)
 	// Unreached: rate 0, ERT +Inf, medians NaN.
 	u := stats[11]
