@@ -24,6 +24,10 @@ type experiment struct {
 	// precision and otherPrecision name the arithmetic of groups and
 	// others.
 	precision, otherPrecision string
+	// stats caches bench.TargetStats per group (see targetStat).
+	stats map[*bench.Group][]bench.TargetStat
+	// ranking caches overallRanking.
+	ranking *overall
 }
 
 // group returns the runs of optimizer m on problem p in the main
@@ -106,8 +110,18 @@ func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
 	return median(vs), median(its), len(vs)
 }
 
-func targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
-	for _, s := range bench.TargetStats(g) {
+// targetStat returns g's TargetStat for the target called name, with the
+// group's TargetStats (bootstraps included) computed once per report.
+func (e *experiment) targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
+	if e.stats == nil {
+		e.stats = map[*bench.Group][]bench.TargetStat{}
+	}
+	ss, ok := e.stats[g]
+	if !ok {
+		ss = bench.TargetStats(g)
+		e.stats[g] = ss
+	}
+	for _, s := range ss {
 		if s.Target == name {
 			return s, true
 		}

@@ -55,7 +55,7 @@ func (w *writer) rankBy(p *optim.Problem, target string, key func(bench.TargetSt
 		if g == nil {
 			continue
 		}
-		s, ok := targetStat(g, target)
+		s, ok := w.e.targetStat(g, target)
 		if !ok {
 			continue
 		}
@@ -183,7 +183,7 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 		return ""
 	}
 	target := bench.HeadlineTarget(p)
-	gs, _ := targetStat(ga, target)
+	gs, _ := w.e.targetStat(ga, target)
 	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
 	for _, m := range w.e.methods {
 		if m == "ga" {
@@ -193,7 +193,7 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 		if g == nil {
 			continue
 		}
-		if s, ok := targetStat(g, target); ok && s.ERT < best.s.ERT {
+		if s, ok := w.e.targetStat(g, target); ok && s.ERT < best.s.ERT {
 			best = ranked{m, s}
 		}
 	}

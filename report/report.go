@@ -105,6 +105,13 @@ func Write(dir string, log io.Writer, opt Options) error {
 	if err := w.ecdf(nil); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	if err := w.dataProfile(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	w.cur = "verdict"
+	if err := w.verdictCharts(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	md := w.markdown()
 	path := filepath.Join(dir, ReportFile)
 	if err := bench.WriteFileAtomic(path, md); err != nil {
@@ -121,6 +128,7 @@ func (w *writer) markdown() []byte {
 	fmt.Fprintf(&b, "# optbench report\n\n")
 	fmt.Fprintf(&b, "Which optimizer trains these networks best — how fast, how reliably, and down to what precision? ")
 	fmt.Fprintf(&b, "Everything below is computed by `optbench report` from `runs.csv`, `trace.csv` and `manifest.json` in this folder; no sentence is written by hand.\n\n")
+	w.verdict(&b)
 
 	b.WriteString("## What was run\n\n")
 	cfg := e.plan.Config
@@ -239,8 +247,8 @@ func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 		if g == nil {
 			continue
 		}
-		s, _ := targetStat(g, target)
-		l7, _ := targetStat(g, "loss_1e-07")
+		s, _ := w.e.targetStat(g, target)
+		l7, _ := w.e.targetStat(g, "loss_1e-07")
 		floor, _, n := floorOf(g, false)
 		floorS := "–"
 		if n > 0 {
