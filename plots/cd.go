@@ -43,6 +43,15 @@ func CDDiagram(title string, names []string, ranks []float64, cd float64, groups
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: fmt.Sprint(i)})
 	}
 	p.X.Tick.Marker = ticks
+	d := cdLayout(names, ranks, cd, groups)
+	p.Y.Min, p.Y.Max = 0, d.top+0.3
+	p.Add(d)
+	return p, nil
+}
+
+// cdLayout places the rows of a critical-difference diagram.
+func cdLayout(names []string, ranks []float64, cd float64, groups [][]int) *cdPlotter {
+	k := len(names)
 	order := make([]int, k)
 	for i := range order {
 		order[i] = i
@@ -62,9 +71,7 @@ func CDDiagram(title string, names []string, ranks []float64, cd float64, groups
 		d.rows = append(d.rows, cdRow{i: order[j], y: d.base + float64(row)})
 	}
 	d.top = d.base + float64(half)
-	p.Y.Min, p.Y.Max = 0, d.top+0.3
-	p.Add(d)
-	return p, nil
+	return d
 }
 
 type cdRow struct {
