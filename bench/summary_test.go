@@ -373,3 +373,20 @@ func minOf(xs []float64) float64 {
 	}
 	return m
 }
+
+func TestARTRatioCI(t *testing.T) {
+	// Group a: aRT (4+41+101+31)/2 = 88.5; group b: 25 (TestTargetStats).
+	// The interval resamples both groups' runs (stats.ARTRatioCI, tested
+	// against brute force there): it must hold 88.5/25 = 3.54, lie within
+	// the ratios of the extreme resamples, 4/40 (a: four copies of seed 1;
+	// b: four of its costliest run, 40) and ∞ (b never fails, but a can
+	// draw only failures), and be reproducible.
+	gs := smGroups(t, smRecords())
+	lo, hi := bench.ARTRatioCI(gs[0], gs[1], "loss_1e-01")
+	assert.True(t, lo <= 88.5/25 && 88.5/25 <= hi, "[%v, %v]", lo, hi)
+	assert.GreaterOrEqual(t, lo, 4.0/40)
+	lo2, hi2 := bench.ARTRatioCI(gs[0], gs[1], "loss_1e-01")
+	assert.Equal(t, [2]float64{lo, hi}, [2]float64{lo2, hi2})
+	lo, hi = bench.ARTRatioCI(gs[0], gs[1], "param_1e-07")
+	assert.True(t, math.IsNaN(lo) && math.IsNaN(hi), "the param target does not apply to seed3")
+}

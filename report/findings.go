@@ -185,6 +185,7 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 	target := bench.HeadlineTarget(p)
 	gs, _ := w.e.targetStat(ga, target)
 	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
+	var bestGroup *bench.Group
 	for _, m := range w.e.methods {
 		if m == "ga" {
 			continue
@@ -195,6 +196,7 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 		}
 		if s, ok := w.e.targetStat(g, target); ok && s.ERT < best.s.ERT {
 			best = ranked{m, s}
+			bestGroup = g
 		}
 	}
 	if best.name == "" {
@@ -207,11 +209,34 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 	case gs.Successes == 0:
 		return fmt.Sprintf("On `%s`, the GA never reached `%s` within its budget, while `%s` did with an aRT of %s loss evaluations (%d/%d runs).",
 			p.Name, target, best.name, fmtCount(best.s.ERT), best.s.Successes, best.s.Runs)
-	case gs.ERT <= best.s.ERT:
-		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s`.",
-			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name)
 	}
-	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (aRT %s against %s; GA %d/%d runs, %s %d/%d).",
-		p.Name, gs.ERT/best.s.ERT, best.name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), gs.Successes, gs.Runs,
+	lo, hi := bench.ARTRatioCI(ga, bestGroup, target)
+	ci := fmt.Sprintf("95%% bootstrap CI of the ratio %s–%s", fmtRatio(lo), fmtRatio(hi))
+	if gs.ERT <= best.s.ERT {
+		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.",
+			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi))
+	}
+	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; GA %d/%d runs, %s %d/%d).",
+		p.Name, gs.ERT/best.s.ERT, best.name, target, ci, ratioCaveat(lo, hi), fmtCount(gs.ERT), fmtCount(best.s.ERT), gs.Successes, gs.Runs,
 		best.name, best.s.Successes, best.s.Runs)
+}
+
+// fmtRatio formats a ratio bound: 3 significant digits, ∞, or – (NaN).
+func fmtRatio(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 1):
+		return "∞"
+	}
+	return fmt.Sprintf("%.3g×", v)
+}
+
+// ratioCaveat says when a ratio's interval includes 1: the order of the
+// two is then not established.
+func ratioCaveat(lo, hi float64) string {
+	if lo <= 1 && hi >= 1 {
+		return ", which includes 1: the order is not established"
+	}
+	return ""
 }

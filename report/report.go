@@ -178,9 +178,10 @@ func (w *writer) markdown() []byte {
 
 	b.WriteString("\n## Headline results\n\n")
 	b.WriteString("Per problem and optimizer: the success rate on the problem's headline target with its 95% Wilson interval, " +
-		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's expected running time " +
-		"(aRT: all evaluations spent, failures counted at their budget, divided by the successes), the share of runs reaching loss ≤ 1e-7, " +
-		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration.\n\n")
+		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's average runtime aRT with a 95% bootstrap confidence interval " +
+		"(resampling the runs, B = 2000), the share of runs reaching loss ≤ 1e-7, " +
+		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration. " +
+		w.artChargesText() + "\n\n")
 	for _, p := range e.problems {
 		w.headline(&b, p)
 	}
@@ -240,7 +241,7 @@ func (w *writer) groupsInOrder() []*bench.Group {
 func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 	target := bench.HeadlineTarget(p)
 	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
-	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
+	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range w.e.methods {
 		g := w.e.group(p.Name, m)
@@ -260,10 +261,68 @@ func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 		}
 		ti, _ := perIter(g)
 		fmt.Fprintf(b, "| `%s` | %d/%d = %.0f%% [%.0f, %.0f] | %s | %s | %s | %d/%d | %s | %s | %s |\n", m, s.Successes, s.Runs, 100*s.Rate,
-			100*s.Lo, 100*s.Hi, fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtCount(s.ERT), l7.Successes, l7.Runs,
+			100*s.Lo, 100*s.Hi, fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtART(s), l7.Successes, l7.Runs,
 			floorS, fmtLoss(median(final)), fmtDuration(ti))
 	}
 	b.WriteString("\n")
+}
+
+// fmtART formats aRT with its bootstrap confidence interval.
+func fmtART(s bench.TargetStat) string {
+	if math.IsInf(s.ERT, 1) || math.IsNaN(s.ERT) {
+		return fmtCount(s.ERT)
+	}
+	return fmt.Sprintf("%s [%s, %s]", fmtCount(s.ERT), fmtCount(s.ERTLo), fmtCount(s.ERTHi))
+}
+
+// artChargesText says exactly what aRT charges a failed run, with how the
+// failures on the headline targets ended and the cheapest stop of each
+// kind per optimizer, so that a reader sees when a stopping rule, not the
+// optimizer, sets a cost.
+func (w *writer) artChargesText() string {
+	count := map[bench.Status]int{}
+	total := 0
+	cheapest := map[string]int{} // optimizer → fewest evaluations of a plateau-stopped failure
+	for _, p := range w.e.problems {
+		ti := targetIndex(bench.HeadlineTarget(p))
+		for _, m := range w.e.methods {
+			g := w.e.group(p.Name, m)
+			if g == nil || ti < 0 {
+				continue
+			}
+			for _, r := range g.Runs {
+				if r.Hits[ti].Iter >= 0 {
+					continue
+				}
+				total++
+				count[r.Status]++
+				if r.Status == bench.StatusPlateau {
+					if c, ok := cheapest[m]; !ok || r.Evals < c {
+						cheapest[m] = r.Evals
+					}
+				}
+			}
+		}
+	}
+	s := "aRT (COCO; Hansen et al. 2021) is the sum of the loss evaluations of all runs divided by the number that reached the target: " +
+		"a successful run is charged its evaluations until the hit, a failed run those it spent until it stopped — its budget only if it ran to the budget, " +
+		"fewer if the plateau rule stopped it, the evaluations until it diverged if it diverged. "
+	if total == 0 {
+		return s + "No run failed its headline target here."
+	}
+	s += fmt.Sprintf("Of the %d runs here that failed their headline target, %d ran to the budget, %d were stopped by the plateau rule and %d diverged.",
+		total, count[bench.StatusBudget], count[bench.StatusPlateau], count[bench.StatusDiverged])
+	var parts []string
+	for _, m := range w.e.methods {
+		if c, ok := cheapest[m]; ok {
+			parts = append(parts, fmt.Sprintf("`%s` %d", m, c))
+		}
+	}
+	if len(parts) > 0 {
+		s += " The plateau rule counts iterations, so a plateau stop costs optimizers differently: the cheapest plateau-stopped failure was charged " +
+			strings.Join(parts, ", ") + " loss evaluations."
+	}
+	return s
 }
 
 func budgetText(b int, per map[string]int) string {
