@@ -175,7 +175,8 @@ func TargetsHeader() []string {
 // CompareHeader returns the columns of compare.csv.
 func CompareHeader() []string {
 	return []string{"problem", "precision", "metric", "optimizer_a", "optimizer_b", "n_a", "n_b", "median_a", "median_b",
-		"mannwhitney_p", "mannwhitney_p_holm", "a12", "pairs", "wilcoxon_p", "wilcoxon_p_holm"}
+		"mannwhitney_p", "mannwhitney_p_holm", "a12", "pairs", "wilcoxon_log10_p", "wilcoxon_log10_p_holm",
+		"sign_a_lower", "sign_untied", "sign_p", "sign_p_holm"}
 }
 
 func seedFor(parts ...string) *rand.Rand {
@@ -345,7 +346,40 @@ type Comparison struct {
 	P, PHolm              float64 // Mann–Whitney U, two-sided
 	A12                   float64 // Vargha–Delaney A12 = P(a > b) + ½P(a = b); < 0.5 means a tends lower
 	Pairs                 int     // runs paired by seed
-	PW, PWHolm            float64 // Wilcoxon signed-rank on the pairs, two-sided
+	// PW and PWHolm are the two-sided Wilcoxon signed-rank test on the
+	// pairs' log10 values (see LogPairs), so that a few values many
+	// decades away cannot outweigh the rest.
+	PW, PWHolm float64
+	// SignLower of the SignN pairs that differ have a lower for a; PS and
+	// PSHolm are the two-sided exact sign test.
+	SignLower, SignN int
+	PS, PSHolm       float64
+}
+
+// LogPairs returns log10 of the paired values for the signed-rank test:
+// a pair of equal values (two exact zeros, two failures) becomes (0, 0),
+// a tie that the test drops; 0 maps to −Inf and a failure to +Inf, so
+// they rank beyond every finite difference. If any value is negative the
+// pairs are returned unchanged (log10 is not defined).
+func LogPairs(xa, xb []float64) (la, lb []float64) {
+	for i := range xa {
+		if xa[i] < 0 || xb[i] < 0 {
+			return xa, xb
+		}
+	}
+	lg := func(v float64) float64 {
+		if v == failed {
+			return math.Inf(1)
+		}
+		return math.Log10(v)
+	}
+	la, lb = make([]float64, len(xa)), make([]float64, len(xb))
+	for i := range xa {
+		if xa[i] != xb[i] {
+			la[i], lb[i] = lg(xa[i]), lg(xb[i])
+		}
+	}
+	return la, lb
 }
 
 // failed stands in for "never reached" in rank tests: larger than any
@@ -354,8 +388,12 @@ const failed = math.MaxFloat64 / 4
 
 // Compare runs the pairwise tests of every two optimizers on each problem,
 // on the final loss and on the evaluations to each applicable target
-// (failures rank last), with Holm's correction across the pairs of one
-// problem and metric.
+// (failures rank last): Mann–Whitney U and A12 on the runs, and on the
+// runs paired by seed (same start) the Wilcoxon signed-rank test on log10
+// values and the sign test. Holm's correction runs over the family of
+// the k(k−1)/2 pairs of one problem, precision and metric: the question
+// a row answers is "do these two differ on this problem?", asked once per
+// pair; the question across problems is answered by the Friedman test.
 func Compare(groups []*Group) []Comparison {
 	// Optimizers are compared within one problem and one precision.
 	byProblem := map[[2]string][]*Group{}
@@ -403,7 +441,7 @@ func Compare(groups []*Group) []Comparison {
 						}
 					}
 					c := Comparison{Problem: prob, Precision: prec, Metric: metric, A: gs[a].Optimizer, B: gs[b].Optimizer,
-						NA: len(xa), NB: len(xb), PW: math.NaN()}
+						NA: len(xa), NB: len(xb), PW: math.NaN(), PS: math.NaN()}
 					_, c.MedianA, _ = stats.Quartiles(xa)
 					_, c.MedianB, _ = stats.Quartiles(xb)
 					var err error
@@ -414,9 +452,11 @@ func Compare(groups []*Group) []Comparison {
 					pa, pb := paired(gs[a].Runs, gs[b].Runs, value)
 					c.Pairs = len(pa)
 					if len(pa) > 0 {
-						if c.PW, err = stats.WilcoxonSignedRank(pa, pb); err != nil {
+						la, lb := LogPairs(pa, pb)
+						if c.PW, err = stats.WilcoxonSignedRank(la, lb); err != nil {
 							c.PW = math.NaN()
 						}
+						c.SignLower, c.SignN, c.PS = stats.SignTest(pa, pb)
 					}
 					rows = append(rows, c)
 				}
@@ -424,13 +464,13 @@ func Compare(groups []*Group) []Comparison {
 			if !anyReached {
 				continue
 			}
-			ps, pws := make([]float64, len(rows)), make([]float64, len(rows))
+			ps, pws, pss := make([]float64, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
 			for i, c := range rows {
-				ps[i], pws[i] = c.P, c.PW
+				ps[i], pws[i], pss[i] = c.P, c.PW, c.PS
 			}
-			h, hw := stats.Holm(ps), stats.Holm(pws)
+			h, hw, hs := stats.Holm(ps), stats.Holm(pws), stats.Holm(pss)
 			for i := range rows {
-				rows[i].PHolm, rows[i].PWHolm = h[i], hw[i]
+				rows[i].PHolm, rows[i].PWHolm, rows[i].PSHolm = h[i], hw[i], hs[i]
 			}
 			out = append(out, rows...)
 		}
@@ -506,7 +546,8 @@ func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
 	for _, c := range Compare(groups) {
 		cmp = append(cmp, []string{c.Problem, c.Precision, c.Metric, c.A, c.B, strconv.Itoa(c.NA), strconv.Itoa(c.NB),
 			fmtMetric(c.Metric, c.MedianA), fmtMetric(c.Metric, c.MedianB), fmtFloat(c.P), fmtFloat(c.PHolm),
-			fmtFloat(c.A12), strconv.Itoa(c.Pairs), fmtFloat(c.PW), fmtFloat(c.PWHolm)})
+			fmtFloat(c.A12), strconv.Itoa(c.Pairs), fmtFloat(c.PW), fmtFloat(c.PWHolm),
+			strconv.Itoa(c.SignLower), strconv.Itoa(c.SignN), fmtFloat(c.PS), fmtFloat(c.PSHolm)})
 	}
 	files := []struct {
 		name string

@@ -332,7 +332,7 @@ func TestCompare(t *testing.T) {
 		assert.Equal(t, 8, c.NA)
 		assert.Equal(t, 8, c.NB)
 		assert.Equal(t, 8, c.Pairs)
-		for _, p := range [][2]float64{{c.P, c.PHolm}, {c.PW, c.PWHolm}} {
+		for _, p := range [][2]float64{{c.P, c.PHolm}, {c.PW, c.PWHolm}, {c.PS, c.PSHolm}} {
 			assert.GreaterOrEqual(t, p[1], p[0], "%s %s-%s: Holm p below the raw p", c.Metric, c.A, c.B)
 			assert.LessOrEqual(t, p[1], 1.0)
 			assert.Greater(t, p[0], 0.0)
@@ -389,4 +389,42 @@ func TestARTRatioCI(t *testing.T) {
 	assert.Equal(t, [2]float64{lo, hi}, [2]float64{lo2, hi2})
 	lo, hi = bench.ARTRatioCI(gs[0], gs[1], "param_1e-07")
 	assert.True(t, math.IsNaN(lo) && math.IsNaN(hi), "the param target does not apply to seed3")
+}
+
+// TestLogPairs checks that the paired test is not dominated by scale: on
+// issue 11's pattern (celsius, backprop vs ga), b is lower in 25 of 30
+// pairs by six decades while five b values are 1e-19…2.7e-10. The
+// references are scipy 1.10: wilcoxon(a, b, mode="exact") on the raw
+// values p = 0.05768792890012264, on log10 values 0.01453801617026329,
+// and binomtest(5, 30) = 0.0003249142318964005 for the sign test.
+func TestLogPairs(t *testing.T) {
+	var a, b []float64
+	for i := range 30 {
+		a = append(a, 1e-24*(1+float64(i)/100))
+		if i < 25 {
+			b = append(b, 1e-30*(1+float64(i)/7))
+		}
+	}
+	b = append(b, 1e-19, 1e-17, 1e-14, 1e-12, 2.7e-10)
+	raw, err := stats.WilcoxonSignedRank(a, b)
+	require.NoError(t, err)
+	assert.InEpsilon(t, 0.05768792890012264, raw, 1e-9)
+	la, lb := bench.LogPairs(a, b)
+	lg, err := stats.WilcoxonSignedRank(la, lb)
+	require.NoError(t, err)
+	assert.InEpsilon(t, 0.01453801617026329, lg, 1e-9)
+	lower, n, ps := stats.SignTest(b, a)
+	assert.Equal(t, 25, lower)
+	assert.Equal(t, 30, n)
+	assert.InEpsilon(t, 0.0003249142318964005, ps, 1e-9)
+
+	// Exact zeros and failures: equal pairs become ties (0, 0), a lone zero
+	// −Inf, a failure (math.MaxFloat64/4 in Compare) +Inf.
+	fail := math.MaxFloat64 / 4
+	la, lb = bench.LogPairs([]float64{0, 0, fail, 10}, []float64{0, 1, fail, fail})
+	assert.Equal(t, []float64{0, math.Inf(-1), 0, 1}, la)
+	assert.Equal(t, []float64{0, 0, 0, math.Inf(1)}, lb)
+	// A negative value: no logarithms.
+	la, _ = bench.LogPairs([]float64{-1, 2}, []float64{1, 2})
+	assert.Equal(t, []float64{-1, 2}, la)
 }

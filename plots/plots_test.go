@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -575,4 +576,17 @@ func TestNoteText(t *testing.T) {
 	assert.Equal(t, Note{Dropped: 5, Text: "4 points not drawn: a 2, b 2; 1 sample ignored; see above"}, n)
 	assert.Equal(t, n.Text, n.String())
 	assert.Equal(t, Note{}, new(noteBuilder).note(false))
+}
+
+// plotters returns the plot's plotters (gonum keeps them unexported).
+func plotters(t *testing.T, p *plot.Plot) []plot.Plotter {
+	t.Helper()
+	v := reflect.ValueOf(p).Elem().FieldByName("plotters")
+	require.True(t, v.IsValid(), "plot.Plot has no plotters field any more")
+	out := make([]plot.Plotter, v.Len())
+	for i := range v.Len() {
+		e := v.Index(i)
+		out[i] = reflect.NewAt(e.Type(), unsafe.Pointer(e.UnsafeAddr())).Elem().Interface().(plot.Plotter)
+	}
+	return out
 }

@@ -34,8 +34,9 @@ type writer struct {
 	e      *experiment
 	log    io.Writer
 	opt    Options
-	charts map[string][]chart // by section: problem name or "all"
+	charts map[string][]chart // by section: problem name, "all", "verdict" or "pairs"
 	cur    string
+	cmp    []bench.Comparison // bench.Compare of the main precision, once
 }
 
 // load reads a results folder.
@@ -112,6 +113,10 @@ func Write(dir string, log io.Writer, opt Options) error {
 	if err := w.verdictCharts(); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	w.cur = "pairs"
+	if err := w.pairCharts(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	md := w.markdown()
 	path := filepath.Join(dir, ReportFile)
 	if err := bench.WriteFileAtomic(path, md); err != nil {
@@ -186,23 +191,7 @@ func (w *writer) markdown() []byte {
 		w.headline(&b, p)
 	}
 
-	b.WriteString("## Pairwise comparisons\n\n")
-	b.WriteString("Final loss of every pair of optimizers per problem (lower is better): medians, the two-sided Mann–Whitney U p-value " +
-		"and the paired (same seed, same start) Wilcoxon signed-rank p-value, both Holm-corrected across the pairs of a problem, " +
-		"and the Vargha–Delaney A12 = P(a > b) + ½P(a = b) (below 0.5: a tends lower). Diverged runs count as +∞. " +
-		"`compare.csv` has the same tests on the evaluations to every target.\n\n")
-	cmp := bench.Compare(w.groupsInOrder())
-	for _, p := range e.problems {
-		fmt.Fprintf(&b, "### `%s`\n\n| a | b | median a | median b | MWU p (Holm) | Wilcoxon p (Holm) | A12 |\n|---|---|---:|---:|---:|---:|---:|\n", p.Name)
-		for _, c := range cmp {
-			if c.Problem != p.Name || c.Metric != "final_loss" {
-				continue
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.2f |\n", c.A, c.B, fmtLoss(c.MedianA), fmtLoss(c.MedianB),
-				fmtP(c.PHolm), fmtP(c.PWHolm), c.A12)
-		}
-		b.WriteString("\n")
-	}
+	w.pairwise(&b)
 
 	b.WriteString("## Charts\n\n")
 	for _, p := range e.problems {

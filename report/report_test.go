@@ -51,7 +51,7 @@ func TestWriteEndToEnd(t *testing.T) {
 		want = append(want, "convergence-"+p+"-iters", "convergence-"+p+"-evals", "convergence-"+p+"-seconds",
 			"precision-"+p, "ecdf-"+p, "final-"+p, "speed-"+p+"-iter", "speed-"+p+"-eval")
 	}
-	want = append(want, "landscape-celsius", "ecdf-all", "profile-data", "verdict-cd", "verdict-profile")
+	want = append(want, "landscape-celsius", "ecdf-all", "profile-data", "verdict-cd", "verdict-profile", "a12-celsius", "a12-xor")
 	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
 	require.NoError(t, err)
 	for _, name := range want {
@@ -76,8 +76,10 @@ func TestWriteEndToEnd(t *testing.T) {
 		"## Verdict", "a failed run those it spent until it stopped — its budget only if it ran to the budget", "aRT (evals) [95% CI]"} {
 		assert.Contains(t, text, s)
 	}
-	// The comparison table has one row per pair per problem.
-	assert.Equal(t, 2, strings.Count(text, "| irprop- | ga |"))
+	// One A12 matrix per problem instead of the pairwise tables, and one
+	// line per problem on what the paired tests establish.
+	assert.NotContains(t, text, "| irprop- | ga |")
+	assert.Equal(t, 2, strings.Count(text, "the sign test orders"))
 	assert.NotContains(t, text, "NaN")
 }
 
