@@ -206,10 +206,29 @@ func (w *writer) markdown() []byte {
 	}
 	w.sweeps(&b)
 	b.WriteString(PeersSection(e.dir))
-	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with bootstrap intervals), " +
-		"`targets.csv` (per target at the end of the budget), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
+	b.WriteString(methodsText)
+	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with its simulated-restart spread), " +
+		"`targets.csv` (per target at the end of the budget: aRT with its bootstrap confidence interval and its simulated-restart spread), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
 	return b.Bytes()
 }
+
+// methodsText states each statistical choice of the report with its
+// reference.
+const methodsText = `## Statistical methods
+
+- **Success rate:** Wilson's score interval at 95% (Wilson 1927; Newcombe 1998, method 3), which keeps its coverage for small n and rates near 0 or 1.
+- **aRT:** COCO's average runtime (Hansen et al. 2021): the loss evaluations of all runs, a failed run charged what it spent until it stopped, divided by the successes.
+  Its 95% confidence interval is the percentile bootstrap over runs (B = 2000; Efron & Tibshirani 1993); a resample without a success has aRT ∞.
+  A ratio of two aRTs gets the same interval, resampling both groups. The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
+- **Overall ranking:** per problem, the optimizers are ranked by aRT to the problem's headline target (ties averaged); Friedman's test of equal mean ranks, with Iman and Davenport's F form,
+  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
+- **Performance and data profiles:** Dolan and Moré (2002, Math. Program. 91:201–213) on aRT ratios to the best per problem; Moré and Wild (2009, SIAM J. Optim. 20:172–191) on aRT in units of (n + 1) loss evaluations.
+- **Per-problem winners by success:** Fisher's exact test of the two success rates and Newcombe's hybrid score interval for their difference (Newcombe 1998, method 10), Holm-corrected over the problems.
+- **Pairs of optimizers:** the Vargha–Delaney A12 effect size (Vargha & Delaney 2000); on the runs paired by seed (same starting weights) the exact sign test and the Wilcoxon signed-rank test on log10 values
+  (so that a few differences many decades larger cannot decide it); the Mann–Whitney U test in ` + "`compare.csv`" + `. Holm's correction (Holm 1979) runs over the pairs of one problem, precision and metric.
+- **Quartiles and medians:** R's type 7 (Hyndman & Fan 1996); median confidence intervals are order-statistic (binomial) intervals.
+
+`
 
 func writeChart(b *bytes.Buffer, c chart) {
 	fmt.Fprintf(b, "![%s](%s)\n\n*%s*\n\n", c.Title, c.File, c.Caption)
