@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -38,4 +39,51 @@ func TestCDDiagram(t *testing.T) {
 		_, err := CDDiagram("x", bad.names, bad.ranks, 1, nil)
 		assert.Error(t, err, "%v", bad)
 	}
+}
+
+// TestZeroStrip checks that a series that reaches exactly 0 stays visible:
+// its zeros are drawn in the strip below the axis (seed3's Rprop curves),
+// a floor of 0 is drawn there with the label "0", values below LogY.Cut
+// join them, and a series with nothing drawable is named in Note.Hidden.
+func TestZeroStrip(t *testing.T) {
+	x := []float64{1, 10, 100, 1000}
+	series := []Series{
+		{Name: "rprop+", X: x, Y: []float64{0.1, 1e-5, 0, 0}},
+		{Name: "backprop", X: x, Y: []float64{0.2, 0.1, 0.05, 1e-40}},
+		{Name: "ga", X: x, Y: []float64{nan, nan, -1, inf}},
+	}
+	p, note, err := PrecisionLimitWith("p", "budget", "loss", series, nil, []Floor{{Name: "rprop+", X: 100, Value: 0}}, LogY{Cut: 1e-32, Counts: "at the end: rprop+ 3/3"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ga"}, note.Hidden)
+	assert.Equal(t, []string{"rprop+", "backprop", "floor (value)"}, legendTexts(t, p))
+	assert.Equal(t, 1, kinds(t, p)["*plots.yStrip"])
+	var strip *yStrip
+	var floors *floorMarks
+	for _, pl := range plotters(t, p) {
+		switch v := pl.(type) {
+		case *yStrip:
+			strip = v
+		case *floorMarks:
+			floors = v
+		}
+	}
+	require.NotNil(t, strip)
+	// 0, 0 of rprop+, 1e-40 of backprop (below the cut) and the floor.
+	assert.Equal(t, 4, strip.n)
+	assert.Equal(t, "< 1e-32", strip.label())
+	assert.Equal(t, "= 0 or < 1e-32: at the end: rprop+ 3/3", strip.caption())
+	// The axis ends at the data (1e-5) rather than at 1e-40: the strip
+	// sits below it.
+	assert.InEpsilon(t, 1e-5, strip.top, 1e-12)
+	assert.Less(t, p.Y.Min, strip.at)
+	assert.Less(t, strip.at, strip.top)
+	require.NotNil(t, floors)
+	assert.Equal(t, []string{"0"}, floors.labels)
+	assert.Equal(t, strip.at, floors.floors[0].Value)
+	ticks := p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max)
+	assert.Equal(t, plot.Tick{Value: strip.at, Label: "< 1e-32"}, ticks[len(ticks)-1])
+	for _, tk := range ticks[:len(ticks)-1] {
+		assert.GreaterOrEqual(t, tk.Value, strip.top*(1-1e-9), "no ticks inside the strip")
+	}
+	render(t, p)
 }

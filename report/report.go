@@ -89,41 +89,47 @@ func load(dir string) (*experiment, error) {
 // Write draws every chart of the results in dir into dir and writes
 // dir/REPORT.md, printing a line per file written to log.
 func Write(dir string, log io.Writer, opt Options) error {
+	_, err := write(dir, log, opt)
+	return err
+}
+
+// write is Write, returning the writer with its charts for tests.
+func write(dir string, log io.Writer, opt Options) (*writer, error) {
 	e, err := load(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w := &writer{e: e, log: log, opt: opt, charts: map[string][]chart{}}
 	for _, p := range e.problems {
 		w.cur = p.Name
 		for _, draw := range []func(*optim.Problem) error{w.convergence, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
 			if err := draw(p); err != nil {
-				return fmt.Errorf("report: %s: %w", p.Name, err)
+				return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 			}
 		}
 	}
 	w.cur = "all"
 	if err := w.ecdf(nil); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := w.dataProfile(); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	w.cur = "verdict"
 	if err := w.verdictCharts(); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	w.cur = "pairs"
 	if err := w.pairCharts(); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	md := w.markdown()
 	path := filepath.Join(dir, ReportFile)
 	if err := bench.WriteFileAtomic(path, md); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(log, "wrote %s\n", path)
-	return nil
+	return w, nil
 }
 
 func (w *writer) markdown() []byte {
