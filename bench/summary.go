@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -516,7 +517,6 @@ func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
 	if err != nil {
 		return err
 	}
-	cfg := plan.Config
 	// Groups are independent (each bootstrap has its own seeded stream), so
 	// they are summarized in parallel and concatenated in order.
 	sums := make([][][]string, len(groups))
@@ -556,7 +556,7 @@ func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
 		{SummaryFile, encodeCSV(SummaryHeader(), sum)},
 		{TargetsFile, encodeCSV(TargetsHeader(), tgt)},
 		{CompareFile, encodeCSV(CompareHeader(), cmp)},
-		{BenchFile, benchfmt(cfg, recs)},
+		{BenchFile, benchfmt(plan, recs)},
 	}
 	for _, f := range files {
 		if err := WriteFileAtomic(filepath.Join(dir, f.name), f.data); err != nil {
@@ -566,27 +566,98 @@ func WriteSummaries(dir string, plan *Plan, recs []*Record) error {
 	return nil
 }
 
+// Benchmark-format units (results.bench). Each is chosen so that
+// benchstat's scaling, comparison and geomean are meaningful.
+const (
+	// UnitDigits is −log10 of the final loss: the loss's correct decimal
+	// digits against 0, which benchstat compares without SI scaling
+	// losses that span hundreds of decades. A loss of exactly 0 counts
+	// as float64's smallest subnormal (323.3 digits); a diverged run has
+	// no digits value.
+	UnitDigits = "digits"
+	// unitEvalsTo prefixes the evaluations to the problem's headline
+	// target ("evals-to-classified"), reported only by runs that
+	// reached it (so a run that stopped early does not look cheap), and
+	// only on a problem and precision where every optimizer reached it at
+	// least once (otherwise benchstat's table and geomean would compare
+	// different sets of problems).
+	unitEvalsTo = "evals-to-"
+	// UnitNsPerEval is the wall-clock time per loss evaluation.
+	UnitNsPerEval = "ns/eval"
+)
+
+// digits returns −log10(loss), with 0 counted as the smallest subnormal;
+// ok is false for a NaN or infinite loss.
+func digits(loss float64) (float64, bool) {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || loss < 0 {
+		return 0, false
+	}
+	return -math.Log10(max(loss, math.SmallestNonzeroFloat64)), true
+}
+
 // benchfmt renders each run's final figures in the Go benchmark format,
 // one line per run (seeds are the repetitions), so that
-// `benchstat -col /optimizer results.bench` compares optimizers.
-func benchfmt(cfg Config, recs []*Record) []byte {
+// `benchstat -col /optimizer results.bench` compares optimizers: ns/op
+// (time per iteration), ns/eval, digits of the final loss, and the
+// evaluations to the headline target for the runs that reached it.
+func benchfmt(plan *Plan, recs []*Record) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "goos: %s\ngoarch: %s\ncpu: %s\npkg: github.com/optbench/optbench\n", runtime.GOOS, runtime.GOARCH, cpuModel())
-	fmt.Fprintf(&b, "optbench-config: %.12s\n", cfg.Hash())
-	for _, u := range []string{"final-loss", "best-loss", "evals"} {
+	fmt.Fprintf(&b, "optbench-config: %.12s\n", plan.Config.Hash())
+	fmt.Fprintf(&b, "Unit %s better=higher\n", UnitDigits)
+	headline := map[string]int{} // problem → index into AllTargets
+	var units []string
+	for _, p := range plan.Problems {
+		name := HeadlineTarget(p)
+		headline[p.Name] = indexOfTarget(name)
+		if u := unitEvalsTo + name; !slices.Contains(units, u) {
+			units = append(units, u)
+		}
+	}
+	for _, u := range units {
 		fmt.Fprintf(&b, "Unit %s better=lower\n", u)
 	}
+	fmt.Fprintf(&b, "Unit %s better=lower\n", UnitNsPerEval)
+	// Which (problem, precision) every optimizer reached the headline
+	// target of at least once.
+	type pp struct{ problem, precision string }
+	reached := map[pp]map[string]bool{}
 	for _, r := range recs {
-		ns := 0.0
+		k := pp{r.Problem, precisionOr64(r.Precision)}
+		if reached[k] == nil {
+			reached[k] = map[string]bool{}
+		}
+		if ti, ok := headline[r.Problem]; ok && r.Hits[ti].Iter >= 0 {
+			reached[k][r.Optimizer] = true
+		} else if !reached[k][r.Optimizer] {
+			reached[k][r.Optimizer] = false
+		}
+	}
+	complete := func(k pp) bool {
+		for _, ok := range reached[k] {
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range recs {
+		fmt.Fprintf(&b, "BenchmarkTrain/problem=%s/optimizer=%s/precision=%s %d", r.Problem, r.Optimizer, precisionOr64(r.Precision), max(r.Iters, 1))
 		if r.Iters > 0 {
-			ns = r.Seconds * 1e9 / float64(r.Iters)
+			fmt.Fprintf(&b, " %.6g ns/op", r.Seconds*1e9/float64(r.Iters))
 		}
-		final := r.FinalLoss
-		if math.IsInf(final, 0) || math.IsNaN(final) {
-			final = math.MaxFloat64
+		if r.Evals > 0 {
+			fmt.Fprintf(&b, " %.6g %s", r.Seconds*1e9/float64(r.Evals), UnitNsPerEval)
 		}
-		fmt.Fprintf(&b, "BenchmarkTrain/problem=%s/optimizer=%s/precision=%s %d %.6g ns/op %.17g final-loss %.17g best-loss %d evals\n",
-			r.Problem, r.Optimizer, precisionOr64(r.Precision), max(r.Iters, 1), ns, final, r.BestLoss, r.Evals)
+		if d, ok := digits(r.FinalLoss); ok {
+			fmt.Fprintf(&b, " %.6g %s", d, UnitDigits)
+		}
+		if ti, ok := headline[r.Problem]; ok && complete(pp{r.Problem, precisionOr64(r.Precision)}) {
+			if h := r.Hits[ti]; h.Iter >= 0 {
+				fmt.Fprintf(&b, " %d %s%s", h.Evals, unitEvalsTo, AllTargets()[ti].Name)
+			}
+		}
+		b.WriteString("\n")
 	}
 	return b.Bytes()
 }
