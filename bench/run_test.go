@@ -553,3 +553,6 @@ func TestExecuteCancelled(t *testing.T) {
 	assert.Nil(t, rec)
 	assert.True(t, errors.Is(err, context.Canceled), "err = %v", err)
 }
+
+// sameFloat reports whether a and b are equal, treating NaN as equal to NaN.
+func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/stats"
 )
 
 // smRun builds a record of an imaginary run on seed3 without running an
@@ -181,6 +182,8 @@ func TestSummaryRows(t *testing.T) {
 		// Targets that do not apply to seed3 are empty.
 		for _, suffix := range []string{"", "_lo", "_hi"} {
 			assert.Empty(t, r["success_param_1e-07"+suffix])
+		}
+		for _, suffix := range []string{"", "_restart_lo", "_restart_hi"} {
 			assert.Empty(t, r["ert_param_1e-07"+suffix])
 		}
 		assert.NotEmpty(t, r["success_classified"])
@@ -221,11 +224,11 @@ func TestSummaryRows(t *testing.T) {
 			assert.Equal(t, "+Inf", r["ert_loss_1e-01"], "%s ert", tc.key)
 		} else {
 			assert.InDelta(t, tc.ert, smFloat(t, r["ert_loss_1e-01"]), 1e-12, "%s ert", tc.key)
-			lo, hi := smFloat(t, r["ert_loss_1e-01_lo"]), smFloat(t, r["ert_loss_1e-01_hi"])
+			lo, hi := smFloat(t, r["ert_loss_1e-01_restart_lo"]), smFloat(t, r["ert_loss_1e-01_restart_hi"])
 			assert.LessOrEqual(t, lo, hi, "%s ert interval", tc.key)
 		}
 		k := int(math.Round(tc.success * 4))
-		lo, hi := bench.Wilson(k, 4, bench.Confidence)
+		lo, hi := stats.Wilson(k, 4, bench.Confidence)
 		assert.Equal(t, lo, smFloat(t, r["success_loss_1e-01_lo"]), "%s success lo", tc.key)
 		assert.Equal(t, hi, smFloat(t, r["success_loss_1e-01_hi"]), "%s success hi", tc.key)
 		assert.Equal(t, tc.evalsMed, smFloat(t, r["evals_median"]), "%s evals median", tc.key)
@@ -284,7 +287,19 @@ func TestTargetStats(t *testing.T) {
 	assert.Equal(t, 2, s.Successes)
 	assert.Equal(t, 0.5, s.Rate)
 	assert.Equal(t, (4+41+101+31)/2.0, s.ERT, "aRT with failures at their spent evaluations")
-	assert.LessOrEqual(t, s.ERTLo, s.ERTHi)
+	// The confidence interval of aRT comes from resampling these costs
+	// (stats.ARTCI, tested against the exact bootstrap distribution there);
+	// here: it holds the point estimate and lies above the smallest
+	// resampled aRT, four copies of seed 1 (aRT 4).
+	cost, succ, ok := gs[0].Costs("loss_1e-01")
+	require.True(t, ok)
+	assert.Equal(t, []float64{4, 41, 101, 31}, cost)
+	assert.Equal(t, []bool{true, true, false, false}, succ)
+	assert.True(t, s.ERTLo <= s.ERT && s.ERT <= s.ERTHi, "CI [%v, %v] holds aRT %v", s.ERTLo, s.ERTHi, s.ERT)
+	assert.GreaterOrEqual(t, s.ERTLo, 4.0)
+	assert.LessOrEqual(t, s.RestartLo, s.RestartHi)
+	_, _, ok = gs[0].Costs("param_1e-07")
+	assert.False(t, ok, "the param target does not apply to seed3")
 	assert.Equal(t, 21.5, s.ItersMedian)
 	// Unreached: rate 0, ERT +Inf, medians NaN.
 	u := stats[11]
@@ -317,7 +332,7 @@ func TestCompare(t *testing.T) {
 		assert.Equal(t, 8, c.NA)
 		assert.Equal(t, 8, c.NB)
 		assert.Equal(t, 8, c.Pairs)
-		for _, p := range [][2]float64{{c.P, c.PHolm}, {c.PW, c.PWHolm}} {
+		for _, p := range [][2]float64{{c.P, c.PHolm}, {c.PW, c.PWHolm}, {c.PS, c.PSHolm}} {
 			assert.GreaterOrEqual(t, p[1], p[0], "%s %s-%s: Holm p below the raw p", c.Metric, c.A, c.B)
 			assert.LessOrEqual(t, p[1], 1.0)
 			assert.Greater(t, p[0], 0.0)
@@ -342,7 +357,7 @@ func TestCompare(t *testing.T) {
 				holm = append(holm, c.PHolm)
 			}
 		}
-		assert.Equal(t, bench.Holm(ps), holm, metric)
+		assert.Equal(t, stats.Holm(ps), holm, metric)
 		m := math.Inf(1)
 		for _, p := range ps {
 			m = math.Min(m, p)
@@ -357,4 +372,59 @@ func minOf(xs []float64) float64 {
 		m = math.Min(m, x)
 	}
 	return m
+}
+
+func TestARTRatioCI(t *testing.T) {
+	// Group a: aRT (4+41+101+31)/2 = 88.5; group b: 25 (TestTargetStats).
+	// The interval resamples both groups' runs (stats.ARTRatioCI, tested
+	// against brute force there): it must hold 88.5/25 = 3.54, lie within
+	// the ratios of the extreme resamples, 4/40 (a: four copies of seed 1;
+	// b: four of its costliest run, 40) and ∞ (b never fails, but a can
+	// draw only failures), and be reproducible.
+	gs := smGroups(t, smRecords())
+	lo, hi := bench.ARTRatioCI(gs[0], gs[1], "loss_1e-01")
+	assert.True(t, lo <= 88.5/25 && 88.5/25 <= hi, "[%v, %v]", lo, hi)
+	assert.GreaterOrEqual(t, lo, 4.0/40)
+	lo2, hi2 := bench.ARTRatioCI(gs[0], gs[1], "loss_1e-01")
+	assert.Equal(t, [2]float64{lo, hi}, [2]float64{lo2, hi2})
+	lo, hi = bench.ARTRatioCI(gs[0], gs[1], "param_1e-07")
+	assert.True(t, math.IsNaN(lo) && math.IsNaN(hi), "the param target does not apply to seed3")
+}
+
+// TestLogPairs checks that the paired test is not dominated by scale: on
+// issue 11's pattern (celsius, backprop vs ga), b is lower in 25 of 30
+// pairs by six decades while five b values are 1e-19…2.7e-10. The
+// references are scipy 1.10: wilcoxon(a, b, mode="exact") on the raw
+// values p = 0.05768792890012264, on log10 values 0.01453801617026329,
+// and binomtest(5, 30) = 0.0003249142318964005 for the sign test.
+func TestLogPairs(t *testing.T) {
+	var a, b []float64
+	for i := range 30 {
+		a = append(a, 1e-24*(1+float64(i)/100))
+		if i < 25 {
+			b = append(b, 1e-30*(1+float64(i)/7))
+		}
+	}
+	b = append(b, 1e-19, 1e-17, 1e-14, 1e-12, 2.7e-10)
+	raw, err := stats.WilcoxonSignedRank(a, b)
+	require.NoError(t, err)
+	assert.InEpsilon(t, 0.05768792890012264, raw, 1e-9)
+	la, lb := bench.LogPairs(a, b)
+	lg, err := stats.WilcoxonSignedRank(la, lb)
+	require.NoError(t, err)
+	assert.InEpsilon(t, 0.01453801617026329, lg, 1e-9)
+	lower, n, ps := stats.SignTest(b, a)
+	assert.Equal(t, 25, lower)
+	assert.Equal(t, 30, n)
+	assert.InEpsilon(t, 0.0003249142318964005, ps, 1e-9)
+
+	// Exact zeros and failures: equal pairs become ties (0, 0), a lone zero
+	// −Inf, a failure (math.MaxFloat64/4 in Compare) +Inf.
+	fail := math.MaxFloat64 / 4
+	la, lb = bench.LogPairs([]float64{0, 0, fail, 10}, []float64{0, 1, fail, fail})
+	assert.Equal(t, []float64{0, math.Inf(-1), 0, 1}, la)
+	assert.Equal(t, []float64{0, 0, 0, math.Inf(1)}, lb)
+	// A negative value: no logarithms.
+	la, _ = bench.LogPairs([]float64{-1, 2}, []float64{1, 2})
+	assert.Equal(t, []float64{-1, 2}, la)
 }

@@ -674,13 +674,13 @@ func SweepCSVHeader(axes []Axis) []string {
 		h = append(h, a.Setting)
 	}
 	return append(h, "target", "runs", "successes", "success_rate", "success_lo", "success_hi",
-		"iters_median", "evals_median", "ert", "ert_lo", "ert_hi")
+		"iters_median", "evals_median", "ert", "ert_ci_lo", "ert_ci_hi", "ert_restart_lo", "ert_restart_hi")
 }
 
 // CSV renders sweep.csv: one row per grid point with its settings and the
 // target's success rate (Wilson interval), median iterations and
 // evaluations to the target over the runs that reached it, and aRT with its
-// bootstrap interval.
+// bootstrap confidence interval and its simulated-restart spread.
 func (r *SweepResult) CSV() []byte {
 	var rows [][]string
 	for k, pt := range r.Manifest.Points {
@@ -690,7 +690,8 @@ func (r *SweepResult) CSV() []byte {
 			row = append(row, fmtFloat(pt.Settings[a.Setting]))
 		}
 		row = append(row, s.Target, strconv.Itoa(s.Runs), strconv.Itoa(s.Successes), fmtFloat(s.Rate), fmtFloat(s.Lo),
-			fmtFloat(s.Hi), fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi))
+			fmtFloat(s.Hi), fmtFloat(s.ItersMedian), fmtFloat(s.EvalsMedian), fmtFloat(s.ERT), fmtFloat(s.ERTLo), fmtFloat(s.ERTHi),
+			fmtFloat(s.RestartLo), fmtFloat(s.RestartHi))
 		rows = append(rows, row)
 	}
 	return encodeCSV(SweepCSVHeader(r.Manifest.Axes), rows)

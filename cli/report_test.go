@@ -43,9 +43,10 @@ func TestRunThenReport(t *testing.T) {
 		assert.FileExists(t, filepath.Join(dir, name+".svg"))
 		n++
 	}
-	// Per problem: 3 convergence, precision, ECDF, final loss, 2 speed;
-	// the celsius landscape; the ECDF over all problems.
-	assert.Equal(t, 2*8+1+1, n)
+	// Per problem: 3 convergence, precision, ECDF, final loss, 2 speed, the
+	// A12 matrix; the celsius landscape; the ECDF and the data profile over
+	// all problems; the verdict's CD diagram and performance profile.
+	assert.Equal(t, 2*9+1+2+2, n)
 
 	// A folder that is not a results folder: a clear error, exit status 1.
 	_, _, err = execute(ctx, "report", t.TempDir())

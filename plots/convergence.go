@@ -22,31 +22,47 @@ const bandAlpha = 0x30
 
 // Convergence draws median loss against X on log-log axes, one line per
 // optimizer with a shaded interquartile band in the same colour and the
-// optimizer's marker at the last point. Points with X, median, Q1 or Q3
-// non-finite or ≤ 0 are left out (a band is split where its quartiles are
-// missing) and counted in the Note; note that X = 0 (the initial loss) can
-// not appear on a log axis.
+// optimizer's marker at the last point. Exact zeros are drawn in a strip
+// below the y axis (see LogY). Points with X non-finite or ≤ 0, or a
+// median, Q1 or Q3 that is non-finite or negative, are left out (a band is
+// split where its quartiles are missing) and counted in the Note; note
+// that X = 0 (the initial loss) can not appear on a log axis.
 func Convergence(title, xLabel, yLabel string, bands []Band) (*plot.Plot, Note, error) {
+	return ConvergenceWith(title, xLabel, yLabel, bands, LogY{})
+}
+
+// ConvergenceWith is Convergence with control over the y axis's strip.
+func ConvergenceWith(title, xLabel, yLabel string, bands []Band, o LogY) (*plot.Plot, Note, error) {
 	p := newPlot(title, xLabel, yLabel, gridBoth)
 	var nb noteBuilder
 	xs, ys := newSpan(), newSpan()
+	strip := newStrip(o)
 	leg := newSideLegend()
-	var polys, lines []plot.Plotter
+	type prepared struct {
+		b    Band
+		med  plotter.XYs
+		segs []plotter.XYs
+	}
+	var preps []prepared
 	drawn := 0
 	for _, b := range bands {
-		look := Style(b.Name)
 		// Median line.
 		var med plotter.XYs
 		n := max(len(b.X), len(b.Median))
+		end := newEnd()
 		for i := range n {
-			x, y := at(b.X, i), at(b.Median, i)
-			if !ok(x, true) || !ok(y, true) {
+			x := at(b.X, i)
+			y, yok := strip.place(at(b.Median, i))
+			end.see(x, yok)
+			if !ok(x, true) || !yok {
 				nb.drop("median point", "with non-positive or non-finite values not drawn (log-log axes)", b.Name, 1)
 				continue
 			}
 			med = append(med, plotter.XY{X: x, Y: y})
 			xs.add(x)
-			ys.add(y)
+			if y != stripSentinel {
+				ys.add(y)
+			}
 		}
 		sortXY(med)
 		// Interquartile band, split into runs of valid points.
@@ -69,8 +85,10 @@ func Convergence(title, xLabel, yLabel string, bands []Band) (*plot.Plot, Note, 
 			}
 			idx := sortedIndex(b.X)
 			for _, i := range idx {
-				x, q1, q3 := at(b.X, i), at(b.Q1, i), at(b.Q3, i)
-				if !ok(x, true) || !ok(q1, true) || !ok(q3, true) {
+				x := at(b.X, i)
+				q1, ok1 := strip.place(at(b.Q1, i))
+				q3, ok3 := strip.place(at(b.Q3, i))
+				if !ok(x, true) || !ok1 || !ok3 {
 					nb.drop("quartile point", "with non-positive or non-finite X, Q1 or Q3 not shaded (log-log axes)", b.Name, 1)
 					flush()
 					continue
@@ -78,15 +96,37 @@ func Convergence(title, xLabel, yLabel string, bands []Band) (*plot.Plot, Note, 
 				cur = append(cur, plotter.XY{X: x, Y: q1})
 				hi = append(hi, q3)
 				xs.add(x)
-				ys.add(q1)
-				ys.add(q3)
+				for _, q := range []float64{q1, q3} {
+					if q != stripSentinel {
+						ys.add(q)
+					}
+				}
 			}
 			if extra := max(len(b.Q1), len(b.Q3)) - len(b.X); extra > 0 {
 				nb.drop("quartile point", "with non-positive or non-finite X, Q1 or Q3 not shaded (log-log axes)", b.Name, extra)
 			}
 			flush()
 		}
-		for _, s := range segs {
+		if len(med) == 0 && len(segs) == 0 {
+			nb.hide(b.Name)
+			continue
+		}
+		if len(b.Median) > 0 && !end.drawn {
+			nb.hide(b.Name)
+		}
+		drawn++
+		preps = append(preps, prepared{b, med, segs})
+	}
+	setLog(&p.X, xs)
+	setLog(&p.Y, ys)
+	strip.finish(p)
+	var polys, lines []plot.Plotter
+	for _, pr := range preps {
+		look := Style(pr.b.Name)
+		for _, s := range pr.segs {
+			for i := range s {
+				s[i].Y = strip.y(s[i].Y)
+			}
 			poly, err := plotter.NewPolygon(s)
 			if err != nil {
 				return nil, Note{}, err
@@ -95,29 +135,28 @@ func Convergence(title, xLabel, yLabel string, bands []Band) (*plot.Plot, Note, 
 			poly.LineStyle.Width = 0
 			polys = append(polys, poly)
 		}
-		if len(med) == 0 && len(segs) == 0 {
-			continue
-		}
-		drawn++
 		thumbs := []plot.Thumbnailer{}
-		if len(segs) > 0 {
+		if len(pr.segs) > 0 {
 			thumbs = append(thumbs, rectThumb(withAlpha(look.Color, bandAlpha)))
 		}
-		if len(med) > 0 {
-			l, err := plotter.NewLine(med)
+		if len(pr.med) > 0 {
+			for i := range pr.med {
+				pr.med[i].Y = strip.y(pr.med[i].Y)
+			}
+			l, err := plotter.NewLine(pr.med)
 			if err != nil {
 				return nil, Note{}, err
 			}
 			l.LineStyle = look.Line(lineWidth)
-			end, err := plotter.NewScatter(med[len(med)-1:])
+			end, err := plotter.NewScatter(pr.med[len(pr.med)-1:])
 			if err != nil {
 				return nil, Note{}, err
 			}
 			end.GlyphStyle = look.Glyph(markRadius)
 			lines = append(lines, l, end)
 		}
-		thumbs = append(thumbs, optimizerThumbs(b.Name)...)
-		leg.add(seriesName(b.Name), thumbs...)
+		thumbs = append(thumbs, optimizerThumbs(pr.b.Name)...)
+		leg.add(seriesName(pr.b.Name), thumbs...)
 	}
 	p.Add(polys...)
 	p.Add(lines...)
@@ -126,8 +165,6 @@ func Convergence(title, xLabel, yLabel string, bands []Band) (*plot.Plot, Note, 
 	} else {
 		markEmpty(p)
 	}
-	setLog(&p.X, xs)
-	setLog(&p.Y, ys)
 	if len(bands) > 0 && drawn < len(bands) {
 		nb.remark("%d of %d optimizers had nothing drawable", len(bands)-drawn, len(bands))
 	}

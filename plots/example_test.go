@@ -17,7 +17,7 @@ func ExampleConvergence() {
 		{
 			Name:   "rprop+",
 			X:      []float64{0, 1, 10, 100, 1000},
-			Median: []float64{1, 0.5, 1e-4, 1e-12, 0}, // x=0 and loss 0 cannot go on log axes
+			Median: []float64{1, 0.5, 1e-4, 1e-12, 0}, // x=0 cannot go on a log axis; loss 0 goes to the "= 0" strip
 			Q1:     []float64{1, 0.4, 1e-5, 1e-14, 0},
 			Q3:     []float64{1, 0.6, 1e-3, 1e-10, 1e-30},
 		},
@@ -32,7 +32,7 @@ func ExampleConvergence() {
 		log.Fatal(err)
 	}
 	fmt.Println(p.Title.Text)
-	fmt.Printf("x: %g..%g, y: %g..%g\n", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	fmt.Printf("x: %g..%g, y: %.2g..%g\n", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
 	fmt.Println(note.Dropped, "dropped:", note.Text)
 
 	dir, err := os.MkdirTemp("", "plots-example")
@@ -46,8 +46,8 @@ func ExampleConvergence() {
 	fmt.Println("saved")
 	// Output:
 	// XOR training loss
-	// x: 1..1000, y: 1e-14..1
-	// 5 dropped: 3 median points with non-positive or non-finite values not drawn (log-log axes): rprop+ 2, backprop 1; 2 quartile points with non-positive or non-finite X, Q1 or Q3 not shaded (log-log axes): rprop+ 2
+	// x: 1..1000, y: 2.5e-34..1
+	// 3 dropped: 2 median points with non-positive or non-finite values not drawn (log-log axes): rprop+ 1, backprop 1; 1 quartile point with non-positive or non-finite X, Q1 or Q3 not shaded (log-log axes): rprop+ 1
 	// saved
 }
 

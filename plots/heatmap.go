@@ -32,6 +32,10 @@ type HeatOptions struct {
 	Reverse bool
 	// Legend labels the colour bar.
 	Legend string
+	// Marks, if not nil, has the shape of the values; a non-empty
+	// Marks[r][c] is appended to the cell's label (e.g. "*" for a
+	// significant difference).
+	Marks [][]string
 }
 
 // HeatMap draws values over a grid of labelled cells: values[r][c] is the
@@ -87,7 +91,7 @@ func HeatMapWith(title, xLabel, yLabel string, xs, ys []string, values [][]float
 		lo, hi = o.Range[0], o.Range[1]
 	}
 	hm := &heatCells{values: values, log: o.Log, reverse: o.Reverse, lo: lo, hi: hi,
-		format: o.Format, text: textStyle(sansFace, annotSize+1, color.Black)}
+		format: o.Format, marks: o.Marks, text: textStyle(sansFace, annotSize+1, color.Black)}
 	p.Add(hm)
 	bar := &colorBar{cells: hm, legend: o.Legend, na: na > 0,
 		text: textStyle(sansFace, tickSize, color.Black)}
@@ -125,6 +129,7 @@ type heatCells struct {
 	log, reverse bool
 	lo, hi       float64
 	format       string
+	marks        [][]string
 	text         text.Style
 }
 
@@ -181,6 +186,9 @@ func (h *heatCells) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 			label := h.label(v)
+			if r < len(h.marks) && col < len(h.marks[r]) {
+				label += h.marks[r][col]
+			}
 			// Shrink the label to fit its cell, down to 6 points; below
 			// that the cell is too small to annotate.
 			if w := sty.Width(label); w > (x1-x0)*0.9 {

@@ -212,3 +212,19 @@ func previewHeat(t *testing.T, dir string) {
 	require.NoError(t, err)
 	save("heat-strip", p)
 }
+
+func TestHeatMapMarks(t *testing.T) {
+	marks := [][]string{{"*", ""}, {"", "*"}}
+	p, _, err := HeatMapWith("m", "x", "y", []string{"a", "b"}, []string{"a", "b"},
+		[][]float64{{0.1, 0.9}, {0.4, 0.5}}, HeatOptions{Format: "%.2f", Marks: marks})
+	require.NoError(t, err)
+	var cells *heatCells
+	for _, pl := range plotters(t, p) {
+		if h, ok := pl.(*heatCells); ok {
+			cells = h
+		}
+	}
+	require.NotNil(t, cells)
+	assert.Equal(t, marks, cells.marks)
+	require.NoError(t, Save(p, 8*vg.Centimeter, 6*vg.Centimeter, filepath.Join(t.TempDir(), "m.png")))
+}

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -15,6 +16,11 @@ type Note struct {
 	// Empty is set when nothing at all could be drawn; the plot title then
 	// ends in " (no data)".
 	Empty bool
+	// Hidden names the series whose result is not shown: with no visible
+	// point at all (they are left out of the legend too), or whose last
+	// point — the value at the largest X, the end of the run — could not
+	// be drawn (e.g. a loss of exactly 0 on a log axis without a strip).
+	Hidden []string
 	// Text is a one-line human-readable summary, "" when nothing is worth
 	// reporting, e.g. "3 points with non-positive or non-finite values not
 	// drawn (log scale): rprop+ 2, ga 1".
@@ -29,7 +35,11 @@ func (n Note) String() string { return n.Text }
 type noteBuilder struct {
 	cats    []*noteCat
 	remarks []string
+	hidden  []string
 }
+
+// hide records a series with no visible point.
+func (b *noteBuilder) hide(series string) { b.hidden = append(b.hidden, seriesName(series)) }
 
 type noteCat struct {
 	noun, rest string // "<n> <noun>s <rest>"
@@ -66,7 +76,7 @@ func (b *noteBuilder) remark(format string, args ...any) {
 }
 
 func (b *noteBuilder) note(empty bool) Note {
-	var n Note
+	n := Note{Hidden: b.hidden}
 	var parts []string
 	if empty {
 		n.Empty = true
@@ -101,4 +111,19 @@ func seriesName(s string) string {
 		return "(unnamed)"
 	}
 	return s
+}
+
+// seriesEnd tracks whether a series' point at its largest finite X > 0
+// is drawn.
+type seriesEnd struct {
+	x     float64
+	drawn bool
+}
+
+func newEnd() *seriesEnd { return &seriesEnd{x: math.Inf(-1)} }
+
+func (e *seriesEnd) see(x float64, drawn bool) {
+	if ok(x, true) && x >= e.x {
+		e.x, e.drawn = x, drawn
+	}
 }

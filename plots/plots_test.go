@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -153,7 +154,7 @@ func TestConvergence(t *testing.T) {
 				Name:   "ga",
 				X:      []float64{0, 1, 10, 100, 1000, 1e4},
 				Median: []float64{1, nan, 0.5, -1, 0.1, inf},
-				Q1:     []float64{1, 1, 0, 0.05, 0.05, 0.01},
+				Q1:     []float64{1, 1, -1, 0.05, 0.05, 0.01},
 				Q3:     []float64{1, 1, 1, 0.2, 0.2, 0.1},
 			}},
 			// median kept at x=10, 1000; band: x=1 alone (too short), x=100..1e4
@@ -162,6 +163,16 @@ func TestConvergence(t *testing.T) {
 			xmin:   1, xmax: 1e4, ymin: 0.01, ymax: 1,
 			dropped: 4 + 2,
 			noteHas: []string{"4 median points", "ga 4", "2 quartile points", "log-log"},
+		},
+		{
+			name: "exact zeros go to the strip below the axis",
+			bands: []Band{{Name: "rprop+", X: x, Median: []float64{1, 1e-3, 0, 0}, Q1: []float64{0.5, 0, 0, 0}, Q3: []float64{2, 1e-2, 1e-5, 0}},
+				{Name: "backprop", X: x, Median: []float64{1, 0.5, 0.1, 0.01}}},
+			kinds:  map[string]int{"*plotter.Grid": 1, "*plotter.Polygon": 1, "*plotter.Line": 2, "*plotter.Scatter": 2, "*plots.sideLegend": 1, "*plots.yStrip": 1},
+			legend: []string{"rprop+", "backprop"},
+			// Data 1e-5..2 → axis 1e-5..2 (5.3 decades); the strip adds
+			// max(0.8, 0.12·5.3) = 0.8 decades below.
+			xmin: 1, xmax: 1000, ymin: 1e-5 / math.Pow(10, 0.8), ymax: 2,
 		},
 		{
 			name:  "nothing drawable",
@@ -575,4 +586,17 @@ func TestNoteText(t *testing.T) {
 	assert.Equal(t, Note{Dropped: 5, Text: "4 points not drawn: a 2, b 2; 1 sample ignored; see above"}, n)
 	assert.Equal(t, n.Text, n.String())
 	assert.Equal(t, Note{}, new(noteBuilder).note(false))
+}
+
+// plotters returns the plot's plotters (gonum keeps them unexported).
+func plotters(t *testing.T, p *plot.Plot) []plot.Plotter {
+	t.Helper()
+	v := reflect.ValueOf(p).Elem().FieldByName("plotters")
+	require.True(t, v.IsValid(), "plot.Plot has no plotters field any more")
+	out := make([]plot.Plotter, v.Len())
+	for i := range v.Len() {
+		e := v.Index(i)
+		out[i] = reflect.NewAt(e.Type(), unsafe.Pointer(e.UnsafeAddr())).Elem().Interface().(plot.Plotter)
+	}
+	return out
 }

@@ -40,40 +40,53 @@ type Floor struct {
 // inside the y range. Non-finite or non-positive values are dropped and
 // counted in the Note.
 func PrecisionLimit(title, xLabel, yLabel string, series []Series, refs []RefLine, floors []Floor) (*plot.Plot, Note, error) {
+	return PrecisionLimitWith(title, xLabel, yLabel, series, refs, floors, LogY{})
+}
+
+// PrecisionLimitWith is PrecisionLimit with control over the y axis's
+// strip: exact zeros (and values below o.Cut) of the series and floors are
+// drawn in a strip below the axis (see LogY).
+func PrecisionLimitWith(title, xLabel, yLabel string, series []Series, refs []RefLine, floors []Floor, o LogY) (*plot.Plot, Note, error) {
 	p := newPlot(title, xLabel, yLabel, gridBoth)
 	var nb noteBuilder
 	xs, ys := newSpan(), newSpan()
+	strip := newStrip(o)
 	leg := newSideLegend()
 	lastX := map[string]float64{}
-	var curves []plot.Plotter
+	type prepared struct {
+		name string
+		pts  plotter.XYs
+	}
+	var preps []prepared
 	drawn := 0
 	for _, s := range series {
 		var pts plotter.XYs
+		end := newEnd()
 		for i := range max(len(s.X), len(s.Y)) {
-			x, y := at(s.X, i), at(s.Y, i)
-			if !ok(x, true) || !ok(y, true) {
+			x := at(s.X, i)
+			y, yok := strip.place(at(s.Y, i))
+			end.see(x, yok)
+			if !ok(x, true) || !yok {
 				nb.drop("point", "with non-positive or non-finite values not drawn (log-log axes)", s.Name, 1)
 				continue
 			}
 			pts = append(pts, plotter.XY{X: x, Y: y})
 			xs.add(x)
-			ys.add(y)
+			if y != stripSentinel {
+				ys.add(y)
+			}
 		}
 		if len(pts) == 0 {
+			nb.hide(s.Name)
 			continue
+		}
+		if !end.drawn {
+			nb.hide(s.Name)
 		}
 		drawn++
 		sortXY(pts)
 		lastX[s.Name] = pts[len(pts)-1].X
-		look := Style(s.Name)
-		l, sc, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return nil, Note{}, err
-		}
-		l.LineStyle = look.Line(lineWidth)
-		sc.GlyphStyle = look.Glyph(markRadius)
-		curves = append(curves, l, sc)
-		leg.add(seriesName(s.Name), optimizerThumbs(s.Name)...)
+		preps = append(preps, prepared{s.Name, pts})
 	}
 
 	ref := &refLines{style: draw.LineStyle{Color: refColor, Width: vg.Points(0.9), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}}
@@ -95,26 +108,49 @@ func PrecisionLimit(title, xLabel, yLabel string, series []Series, refs []RefLin
 				x = lx
 			}
 		}
-		if !ok(x, true) || !ok(f.Value, true) {
+		v, vok := strip.place(f.Value)
+		if !ok(x, true) || !vok {
 			nb.drop("floor", "with non-positive or non-finite position not drawn (log-log axes)", f.Name, 1)
 			continue
 		}
-		fl.floors = append(fl.floors, Floor{Name: f.Name, X: x, Value: f.Value})
+		fl.floors = append(fl.floors, Floor{Name: f.Name, X: x, Value: v})
+		fl.labels = append(fl.labels, fmtValue(f.Value))
 		xs.add(x)
-		ys.add(f.Value)
+		if v != stripSentinel {
+			ys.add(v)
+		}
+	}
+
+	setLog(&p.X, xs)
+	setLog(&p.Y, ys)
+	strip.finish(p)
+	var curves []plot.Plotter
+	for _, pr := range preps {
+		for i := range pr.pts {
+			pr.pts[i].Y = strip.y(pr.pts[i].Y)
+		}
+		look := Style(pr.name)
+		l, sc, err := plotter.NewLinePoints(pr.pts)
+		if err != nil {
+			return nil, Note{}, err
+		}
+		l.LineStyle = look.Line(lineWidth)
+		sc.GlyphStyle = look.Glyph(markRadius)
+		curves = append(curves, l, sc)
+		leg.add(seriesName(pr.name), optimizerThumbs(pr.name)...)
+	}
+	for i := range fl.floors {
+		fl.floors[i].Value = strip.y(fl.floors[i].Value)
 	}
 	if len(fl.floors) > 0 {
 		leg.add("floor (value)", glyphThumb(floorGlyph(refColor)))
 	}
-
 	p.Add(ref)
 	p.Add(curves...)
 	p.Add(refLabels{ref})
 	p.Add(fl)
 	leg.avoid = []plot.GlyphBoxer{fl}
 	p.Add(leg)
-	setLog(&p.X, xs)
-	setLog(&p.Y, ys)
 	if drawn == 0 {
 		markEmpty(p)
 	}
@@ -163,6 +199,7 @@ func (r refLabels) Plot(c draw.Canvas, p *plot.Plot) {
 // nudging labels vertically so that they never overlap.
 type floorMarks struct {
 	floors []Floor
+	labels []string // each floor's value as written (its Value may be a strip position)
 	text   text.Style
 }
 
@@ -175,8 +212,8 @@ func (f *floorMarks) labelOffset() vg.Length { return vg.Points(6) + vg.Points(3
 func (f *floorMarks) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 	var boxes []plot.GlyphBox
 	h := f.text.Height("0")
-	for _, fl := range f.floors {
-		w := f.text.Width(fmtValue(fl.Value))
+	for i, fl := range f.floors {
+		w := f.text.Width(f.labels[i])
 		boxes = append(boxes, plot.GlyphBox{
 			X: p.X.Norm(fl.X), Y: p.Y.Norm(fl.Value),
 			Rectangle: vg.Rectangle{
@@ -193,12 +230,13 @@ func (f *floorMarks) Plot(c draw.Canvas, p *plot.Plot) {
 	type lab struct {
 		x, y, ty, w vg.Length
 		fl          Floor
+		label       string
 	}
 	labs := make([]lab, 0, len(f.floors))
-	for _, fl := range f.floors {
+	for i, fl := range f.floors {
 		x, y := trX(fl.X), trY(fl.Value)
 		c.DrawGlyphNoClip(floorGlyph(Style(fl.Name).Color), vg.Point{X: x, Y: y})
-		labs = append(labs, lab{x: x, y: y, ty: y, w: f.text.Width(fmtValue(fl.Value)), fl: fl})
+		labs = append(labs, lab{x: x, y: y, ty: y, w: f.text.Width(f.labels[i]), fl: fl, label: f.labels[i]})
 	}
 	// De-overlap labels that share horizontal room: within each group,
 	// overlapping labels merge into clusters centred on the mean of their
@@ -249,7 +287,7 @@ func (f *floorMarks) Plot(c draw.Canvas, p *plot.Plot) {
 		if d := l.ty - (l.y + lift); d > vg.Points(1) || d < -vg.Points(1) {
 			c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(0.6)}, l.x+vg.Points(5), l.y, tx-vg.Points(1), l.ty)
 		}
-		label := fmtValue(l.fl.Value)
+		label := l.label
 		fillPatch(&c, textBox(sty, vg.Point{X: tx, Y: l.ty}, label), vg.Points(1.5))
 		c.FillText(sty, vg.Point{X: tx, Y: l.ty}, label)
 	}

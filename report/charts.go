@@ -20,6 +20,7 @@ type chart struct {
 	File    string // file name within the folder, PNG
 	Title   string
 	Caption string
+	Hidden  []string // series with no visible point (plots.Note.Hidden)
 }
 
 // Chart sizes: legible when pasted into notes at column width.
@@ -43,7 +44,7 @@ func (w *writer) save(p *plot.Plot, name, title, caption string, note plots.Note
 			return err
 		}
 	}
-	w.charts[w.cur] = append(w.charts[w.cur], chart{File: file, Title: title, Caption: caption})
+	w.charts[w.cur] = append(w.charts[w.cur], chart{File: file, Title: title, Caption: caption, Hidden: note.Hidden})
 	return nil
 }
 
@@ -100,7 +101,8 @@ func (w *writer) convergence(p *optim.Problem) error {
 			bands = append(bands, b)
 		}
 		title := fmt.Sprintf("%s: loss vs %s", p.Name, ax.what)
-		pl, note, err := plots.Convergence(title, ax.label, "loss (MSE)", bands)
+		ly, stripText := w.lossStrip(p, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
+		pl, note, err := plots.ConvergenceWith(title, ax.label, "loss (MSE)", bands, ly)
 		if err != nil {
 			return err
 		}
@@ -109,7 +111,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 		if ax.key != "iters" {
 			caption += fmt.Sprintf(" The x value of a checkpoint is the median %s spent by then.", ax.what)
 		}
-		caption += w.divergedNote(p)
+		caption += stripText + w.divergedNote(p)
 		if err := w.save(pl, fmt.Sprintf("convergence-%s-%s", p.Name, ax.key), title, caption, note); err != nil {
 			return err
 		}
@@ -126,13 +128,64 @@ func lossQuantum(p *optim.Problem) float64 {
 	return r * r / float64(p.Data.N*p.Net.Out())
 }
 
+// lossCut is where a loss axis of p is clipped: on a problem with sigmoid
+// outputs, the loss quantum of the main precision (below it a loss only
+// says that the weights grew until residuals underflowed); otherwise 0,
+// so that only exact zeros leave the axis.
+func (w *writer) lossCut(p *optim.Problem) (cut float64, why string) {
+	if p.Net.Layers[len(p.Net.Layers)-1].Act != optim.Sigmoid {
+		return 0, ""
+	}
+	q, pow := lossQuantum(p), "2⁻¹⁰⁶"
+	if w.e.precision == optim.Float32 {
+		r := math.Ldexp(1, -24)
+		q, pow = r*r/float64(p.Data.N*p.Net.Out()), "2⁻⁴⁸"
+	}
+	return q, fmt.Sprintf("%s/(N·K) = %s: below it every output is within the %s spacing below 1 of its target, so a lower loss only says how far the weights grew", pow, fmtG(q), w.e.precision)
+}
+
+// lossStrip returns the y-axis strip of a loss chart of p and the caption
+// sentence that explains it, with how many runs of each optimizer end in
+// it (value says what a run ends with).
+func (w *writer) lossStrip(p *optim.Problem, value func(*bench.Record) float64) (plots.LogY, string) {
+	cut, why := w.lossCut(p)
+	ly := plots.LogY{Cut: cut}
+	var parts []string
+	in, total := 0, 0
+	for _, m := range w.e.methods {
+		for _, g := range []*bench.Group{w.e.group(p.Name, m), w.e.other(p.Name, m)} {
+			if g == nil {
+				continue
+			}
+			n := 0
+			for _, r := range g.Runs {
+				if v := value(r); v == 0 || v < cut {
+					n++
+				}
+			}
+			in, total = in+n, total+len(g.Runs)
+			if n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", seriesLabel(m, g.Precision), n, len(g.Runs)))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ly, ""
+	}
+	ly.Counts = fmt.Sprintf("%d of %d runs end here", in, total)
+	s := " Values a log axis cannot show are drawn in the shaded strip below it: exact zeros"
+	if cut > 0 {
+		s += fmt.Sprintf(" and losses below %s", why)
+	}
+	return ly, s + "; runs ending there: " + strings.Join(parts, ", ") + "."
+}
+
 // precision draws the best error reached against the budget.
 func (w *writer) precision(p *optim.Problem) error {
 	ylabel, paramErr := errorMetric(p)
 	var series []plots.Series
 	var floors []plots.Floor
 	var floorText []string
-	zeroFloor := false
 	// One series per optimizer and precision: the other precision's
 	// (float32's) right after its optimizer's main one, dashed.
 	add := func(name string, g *bench.Group) {
@@ -148,7 +201,6 @@ func (w *writer) precision(p *optim.Problem) error {
 		series = append(series, s)
 		if v, at, n := floorOf(g, paramErr); n > 0 {
 			floors = append(floors, plots.Floor{Name: name, X: at, Value: v})
-			zeroFloor = zeroFloor || v == 0
 			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", name, fmtG(v), n, len(g.Runs)))
 		}
 	}
@@ -191,7 +243,13 @@ func (w *writer) precision(p *optim.Problem) error {
 		}
 	}
 	title := fmt.Sprintf("%s: precision limit", p.Name)
-	pl, note, err := plots.PrecisionLimit(title, "iteration budget", ylabel, series, refs, floors)
+	ly, stripText := plots.LogY{}, ""
+	if paramErr {
+		ly, stripText = w.paramStrip(p)
+	} else {
+		ly, stripText = w.lossStrip(p, func(r *bench.Record) float64 { return r.BestLoss })
+	}
+	pl, note, err := plots.PrecisionLimitWith(title, "iteration budget", ylabel, series, refs, floors, ly)
 	if err != nil {
 		return err
 	}
@@ -206,12 +264,10 @@ func (w *writer) precision(p *optim.Problem) error {
 	}
 	if len(floorText) > 0 {
 		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
-		if zeroFloor {
-			caption += " A floor of exactly 0 cannot be drawn on a log axis: those lines end where the error became 0."
-		}
 	} else {
 		caption += " No run plateaued within its budget."
 	}
+	caption += stripText
 	return w.save(pl, "precision-"+p.Name, title, caption, note)
 }
 
@@ -426,4 +482,34 @@ func seriesLabel(m, precision string) string {
 		return m + plots.Float32Suffix
 	}
 	return m
+}
+
+// paramStrip is lossStrip for a parameter-error chart: only exact zeros
+// leave the axis.
+func (w *writer) paramStrip(p *optim.Problem) (plots.LogY, string) {
+	var parts []string
+	in, total := 0, 0
+	for _, m := range w.e.methods {
+		for _, g := range []*bench.Group{w.e.group(p.Name, m), w.e.other(p.Name, m)} {
+			if g == nil {
+				continue
+			}
+			n := 0
+			for _, r := range g.Runs {
+				if bestErrBy(r, r.Iters, true) == 0 {
+					n++
+				}
+			}
+			in, total = in+n, total+len(g.Runs)
+			if n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", seriesLabel(m, g.Precision), n, len(g.Runs)))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return plots.LogY{}, ""
+	}
+	list := strings.Join(parts, ", ")
+	return plots.LogY{Counts: fmt.Sprintf("%d of %d runs end here", in, total)},
+		" A parameter error of exactly 0 is drawn in the shaded strip below the axis; runs ending there: " + list + "."
 }

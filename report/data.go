@@ -6,6 +6,7 @@ import (
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/stats"
 )
 
 // experiment is a results folder loaded for reporting.
@@ -23,6 +24,10 @@ type experiment struct {
 	// precision and otherPrecision name the arithmetic of groups and
 	// others.
 	precision, otherPrecision string
+	// stats caches bench.TargetStats per group (see targetStat).
+	stats map[*bench.Group][]bench.TargetStat
+	// ranking caches overallRanking.
+	ranking *overall
 }
 
 // kind returns the Kind of the experiment's optimizer called name
@@ -52,7 +57,7 @@ func median(xs []float64) float64 {
 			v = append(v, x)
 		}
 	}
-	_, m, _ := bench.Quartiles(v)
+	_, m, _ := stats.Quartiles(v)
 	return m
 }
 
@@ -63,7 +68,7 @@ func quartiles(xs []float64) (q1, med, q3 float64) {
 			v = append(v, x)
 		}
 	}
-	return bench.Quartiles(v)
+	return stats.Quartiles(v)
 }
 
 // errorMetric says what "error" means on a problem's precision chart: the
@@ -116,8 +121,18 @@ func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
 	return median(vs), median(its), len(vs)
 }
 
-func targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
-	for _, s := range bench.TargetStats(g) {
+// targetStat returns g's TargetStat for the target called name, with the
+// group's TargetStats (bootstraps included) computed once per report.
+func (e *experiment) targetStat(g *bench.Group, name string) (bench.TargetStat, bool) {
+	if e.stats == nil {
+		e.stats = map[*bench.Group][]bench.TargetStat{}
+	}
+	ss, ok := e.stats[g]
+	if !ok {
+		ss = bench.TargetStats(g)
+		e.stats[g] = ss
+	}
+	for _, s := range ss {
 		if s.Target == name {
 			return s, true
 		}

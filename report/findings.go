@@ -59,7 +59,7 @@ func (w *writer) rankBy(p *optim.Problem, target string, key func(bench.TargetSt
 		if g == nil {
 			continue
 		}
-		s, ok := targetStat(g, target)
+		s, ok := w.e.targetStat(g, target)
 		if !ok {
 			continue
 		}
@@ -190,8 +190,9 @@ func (w *writer) populationVersusOthers(p *optim.Problem, pm string) string {
 	}
 	name := "`" + pm + "`"
 	target := bench.HeadlineTarget(p)
-	gs, _ := targetStat(ga, target)
+	gs, _ := w.e.targetStat(ga, target)
 	best := ranked{s: bench.TargetStat{ERT: math.Inf(1)}}
+	var bestGroup *bench.Group
 	for _, m := range w.e.methods {
 		if w.e.kind(m) == optim.KindPopulation {
 			continue
@@ -200,8 +201,9 @@ func (w *writer) populationVersusOthers(p *optim.Problem, pm string) string {
 		if g == nil {
 			continue
 		}
-		if s, ok := targetStat(g, target); ok && s.ERT < best.s.ERT {
+		if s, ok := w.e.targetStat(g, target); ok && s.ERT < best.s.ERT {
 			best = ranked{m, s}
+			bestGroup = g
 		}
 	}
 	if best.name == "" {
@@ -214,11 +216,34 @@ func (w *writer) populationVersusOthers(p *optim.Problem, pm string) string {
 	case gs.Successes == 0:
 		return fmt.Sprintf("On `%s`, %s never reached `%s` within its budget, while `%s` did with an aRT of %s loss evaluations (%d/%d runs).",
 			p.Name, name, target, best.name, fmtCount(best.s.ERT), best.s.Successes, best.s.Runs)
-	case gs.ERT <= best.s.ERT:
-		return fmt.Sprintf("On `%s`, %s overtakes the other optimizers per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s`.",
-			p.Name, name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name)
 	}
-	return fmt.Sprintf("On `%s`, %s needs %.3g× the loss evaluations of `%s` to reach `%s` (aRT %s against %s; %s %d/%d runs, %s %d/%d).",
-		p.Name, name, gs.ERT/best.s.ERT, best.name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), pm, gs.Successes, gs.Runs,
+	lo, hi := bench.ARTRatioCI(ga, bestGroup, target)
+	ci := fmt.Sprintf("95%% bootstrap CI of the ratio %s–%s", fmtRatio(lo), fmtRatio(hi))
+	if gs.ERT <= best.s.ERT {
+		return fmt.Sprintf("On `%s`, %s overtakes the other optimizers per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.",
+			p.Name, name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi))
+	}
+	return fmt.Sprintf("On `%s`, %s needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; %s %d/%d runs, %s %d/%d).",
+		p.Name, name, gs.ERT/best.s.ERT, best.name, target, ci, ratioCaveat(lo, hi), fmtCount(gs.ERT), fmtCount(best.s.ERT), pm, gs.Successes, gs.Runs,
 		best.name, best.s.Successes, best.s.Runs)
+}
+
+// fmtRatio formats a ratio bound: 3 significant digits, ∞, or – (NaN).
+func fmtRatio(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case math.IsInf(v, 1):
+		return "∞"
+	}
+	return fmt.Sprintf("%.3g×", v)
+}
+
+// ratioCaveat says when a ratio's interval includes 1: the order of the
+// two is then not established.
+func ratioCaveat(lo, hi float64) string {
+	if lo <= 1 && hi >= 1 {
+		return ", which includes 1: the order is not established"
+	}
+	return ""
 }

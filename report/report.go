@@ -34,8 +34,9 @@ type writer struct {
 	e      *experiment
 	log    io.Writer
 	opt    Options
-	charts map[string][]chart // by section: problem name or "all"
+	charts map[string][]chart // by section: problem name, "all", "verdict" or "pairs"
 	cur    string
+	cmp    []bench.Comparison // bench.Compare of the main precision, once
 }
 
 // load reads a results folder.
@@ -88,30 +89,47 @@ func load(dir string) (*experiment, error) {
 // Write draws every chart of the results in dir into dir and writes
 // dir/REPORT.md, printing a line per file written to log.
 func Write(dir string, log io.Writer, opt Options) error {
+	_, err := write(dir, log, opt)
+	return err
+}
+
+// write is Write, returning the writer with its charts for tests.
+func write(dir string, log io.Writer, opt Options) (*writer, error) {
 	e, err := load(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w := &writer{e: e, log: log, opt: opt, charts: map[string][]chart{}}
 	for _, p := range e.problems {
 		w.cur = p.Name
 		for _, draw := range []func(*optim.Problem) error{w.convergence, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
 			if err := draw(p); err != nil {
-				return fmt.Errorf("report: %s: %w", p.Name, err)
+				return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 			}
 		}
 	}
 	w.cur = "all"
 	if err := w.ecdf(nil); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if err := w.dataProfile(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	w.cur = "verdict"
+	if err := w.verdictCharts(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	w.cur = "pairs"
+	if err := w.pairCharts(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	md := w.markdown()
 	path := filepath.Join(dir, ReportFile)
 	if err := bench.WriteFileAtomic(path, md); err != nil {
-		return fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(log, "wrote %s\n", path)
-	return nil
+	return w, nil
 }
 
 func (w *writer) markdown() []byte {
@@ -121,6 +139,7 @@ func (w *writer) markdown() []byte {
 	fmt.Fprintf(&b, "# optbench report\n\n")
 	fmt.Fprintf(&b, "Which optimizer trains these networks best — how fast, how reliably, and down to what precision? ")
 	fmt.Fprintf(&b, "Everything below is computed by `optbench report` from `runs.csv`, `trace.csv` and `manifest.json` in this folder; no sentence is written by hand.\n\n")
+	w.verdict(&b)
 
 	b.WriteString("## What was run\n\n")
 	cfg := e.plan.Config
@@ -170,30 +189,15 @@ func (w *writer) markdown() []byte {
 
 	b.WriteString("\n## Headline results\n\n")
 	b.WriteString("Per problem and optimizer: the success rate on the problem's headline target with its 95% Wilson interval, " +
-		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's expected running time " +
-		"(aRT: all evaluations spent, failures counted at their budget, divided by the successes), the share of runs reaching loss ≤ 1e-7, " +
-		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration.\n\n")
+		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's average runtime aRT with a 95% bootstrap confidence interval " +
+		"(resampling the runs, B = 2000), the share of runs reaching loss ≤ 1e-7, " +
+		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration. " +
+		w.artChargesText() + "\n\n")
 	for _, p := range e.problems {
 		w.headline(&b, p)
 	}
 
-	b.WriteString("## Pairwise comparisons\n\n")
-	b.WriteString("Final loss of every pair of optimizers per problem (lower is better): medians, the two-sided Mann–Whitney U p-value " +
-		"and the paired (same seed, same start) Wilcoxon signed-rank p-value, both Holm-corrected across the pairs of a problem, " +
-		"and the Vargha–Delaney A12 = P(a > b) + ½P(a = b) (below 0.5: a tends lower). Diverged runs count as +∞. " +
-		"`compare.csv` has the same tests on the evaluations to every target.\n\n")
-	cmp := bench.Compare(w.groupsInOrder())
-	for _, p := range e.problems {
-		fmt.Fprintf(&b, "### `%s`\n\n| a | b | median a | median b | MWU p (Holm) | Wilcoxon p (Holm) | A12 |\n|---|---|---:|---:|---:|---:|---:|\n", p.Name)
-		for _, c := range cmp {
-			if c.Problem != p.Name || c.Metric != "final_loss" {
-				continue
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.2f |\n", c.A, c.B, fmtLoss(c.MedianA), fmtLoss(c.MedianB),
-				fmtP(c.PHolm), fmtP(c.PWHolm), c.A12)
-		}
-		b.WriteString("\n")
-	}
+	w.pairwise(&b)
 
 	b.WriteString("## Charts\n\n")
 	for _, p := range e.problems {
@@ -208,10 +212,29 @@ func (w *writer) markdown() []byte {
 	}
 	w.sweeps(&b)
 	b.WriteString(PeersSection(e.dir))
-	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with bootstrap intervals), " +
-		"`targets.csv` (per target at the end of the budget), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
+	b.WriteString(methodsText)
+	b.WriteString("## Files\n\n`runs.csv` (one row per run), `trace.csv` (one row per checkpoint), `summary.csv` (per checkpoint: loss quartiles and CI, success rates with Wilson intervals, aRT with its simulated-restart spread), " +
+		"`targets.csv` (per target at the end of the budget: aRT with its bootstrap confidence interval and its simulated-restart spread), `compare.csv` (pairwise tests), `results.bench` (Go benchmark format: `benchstat -col /optimizer results.bench`), `manifest.json` (how this was made).\n")
 	return b.Bytes()
 }
+
+// methodsText states each statistical choice of the report with its
+// reference.
+const methodsText = `## Statistical methods
+
+- **Success rate:** Wilson's score interval at 95% (Wilson 1927; Newcombe 1998, method 3), which keeps its coverage for small n and rates near 0 or 1.
+- **aRT:** COCO's average runtime (Hansen et al. 2021): the loss evaluations of all runs, a failed run charged what it spent until it stopped, divided by the successes.
+  Its 95% confidence interval is the percentile bootstrap over runs (B = 2000; Efron & Tibshirani 1993); a resample without a success has aRT ∞.
+  A ratio of two aRTs gets the same interval, resampling both groups. The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
+- **Overall ranking:** per problem, the optimizers are ranked by aRT to the problem's headline target (ties averaged); Friedman's test of equal mean ranks, with Iman and Davenport's F form,
+  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
+- **Performance and data profiles:** Dolan and Moré (2002, Math. Program. 91:201–213) on aRT ratios to the best per problem; Moré and Wild (2009, SIAM J. Optim. 20:172–191) on aRT in units of (n + 1) loss evaluations.
+- **Per-problem winners by success:** Fisher's exact test of the two success rates and Newcombe's hybrid score interval for their difference (Newcombe 1998, method 10), Holm-corrected over the problems.
+- **Pairs of optimizers:** the Vargha–Delaney A12 effect size (Vargha & Delaney 2000); on the runs paired by seed (same starting weights) the exact sign test and the Wilcoxon signed-rank test on log10 values
+  (so that a few differences many decades larger cannot decide it); the Mann–Whitney U test in ` + "`compare.csv`" + `. Holm's correction (Holm 1979) runs over the pairs of one problem, precision and metric.
+- **Quartiles and medians:** R's type 7 (Hyndman & Fan 1996); median confidence intervals are order-statistic (binomial) intervals.
+
+`
 
 func writeChart(b *bytes.Buffer, c chart) {
 	fmt.Fprintf(b, "![%s](%s)\n\n*%s*\n\n", c.Title, c.File, c.Caption)
@@ -232,15 +255,15 @@ func (w *writer) groupsInOrder() []*bench.Group {
 func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 	target := bench.HeadlineTarget(p)
 	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
-	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
+	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range w.e.methods {
 		g := w.e.group(p.Name, m)
 		if g == nil {
 			continue
 		}
-		s, _ := targetStat(g, target)
-		l7, _ := targetStat(g, "loss_1e-07")
+		s, _ := w.e.targetStat(g, target)
+		l7, _ := w.e.targetStat(g, "loss_1e-07")
 		floor, _, n := floorOf(g, false)
 		floorS := "–"
 		if n > 0 {
@@ -252,10 +275,68 @@ func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 		}
 		ti, _ := perIter(g)
 		fmt.Fprintf(b, "| `%s` | %d/%d = %.0f%% [%.0f, %.0f] | %s | %s | %s | %d/%d | %s | %s | %s |\n", m, s.Successes, s.Runs, 100*s.Rate,
-			100*s.Lo, 100*s.Hi, fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtCount(s.ERT), l7.Successes, l7.Runs,
+			100*s.Lo, 100*s.Hi, fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtART(s), l7.Successes, l7.Runs,
 			floorS, fmtLoss(median(final)), fmtDuration(ti))
 	}
 	b.WriteString("\n")
+}
+
+// fmtART formats aRT with its bootstrap confidence interval.
+func fmtART(s bench.TargetStat) string {
+	if math.IsInf(s.ERT, 1) || math.IsNaN(s.ERT) {
+		return fmtCount(s.ERT)
+	}
+	return fmt.Sprintf("%s [%s, %s]", fmtCount(s.ERT), fmtCount(s.ERTLo), fmtCount(s.ERTHi))
+}
+
+// artChargesText says exactly what aRT charges a failed run, with how the
+// failures on the headline targets ended and the cheapest stop of each
+// kind per optimizer, so that a reader sees when a stopping rule, not the
+// optimizer, sets a cost.
+func (w *writer) artChargesText() string {
+	count := map[bench.Status]int{}
+	total := 0
+	cheapest := map[string]int{} // optimizer → fewest evaluations of a plateau-stopped failure
+	for _, p := range w.e.problems {
+		ti := targetIndex(bench.HeadlineTarget(p))
+		for _, m := range w.e.methods {
+			g := w.e.group(p.Name, m)
+			if g == nil || ti < 0 {
+				continue
+			}
+			for _, r := range g.Runs {
+				if r.Hits[ti].Iter >= 0 {
+					continue
+				}
+				total++
+				count[r.Status]++
+				if r.Status == bench.StatusPlateau {
+					if c, ok := cheapest[m]; !ok || r.Evals < c {
+						cheapest[m] = r.Evals
+					}
+				}
+			}
+		}
+	}
+	s := "aRT (COCO; Hansen et al. 2021) is the sum of the loss evaluations of all runs divided by the number that reached the target: " +
+		"a successful run is charged its evaluations until the hit, a failed run those it spent until it stopped — its budget only if it ran to the budget, " +
+		"fewer if the plateau rule stopped it, the evaluations until it diverged if it diverged. "
+	if total == 0 {
+		return s + "No run failed its headline target here."
+	}
+	s += fmt.Sprintf("Of the %d runs here that failed their headline target, %d ran to the budget, %d were stopped by the plateau rule and %d diverged.",
+		total, count[bench.StatusBudget], count[bench.StatusPlateau], count[bench.StatusDiverged])
+	var parts []string
+	for _, m := range w.e.methods {
+		if c, ok := cheapest[m]; ok {
+			parts = append(parts, fmt.Sprintf("`%s` %d", m, c))
+		}
+	}
+	if len(parts) > 0 {
+		s += " The plateau rule counts iterations, so a plateau stop costs optimizers differently: the cheapest plateau-stopped failure was charged " +
+			strings.Join(parts, ", ") + " loss evaluations."
+	}
+	return s
 }
 
 func budgetText(b int, per map[string]int) string {

@@ -51,7 +51,7 @@ func TestWriteEndToEnd(t *testing.T) {
 		want = append(want, "convergence-"+p+"-iters", "convergence-"+p+"-evals", "convergence-"+p+"-seconds",
 			"precision-"+p, "ecdf-"+p, "final-"+p, "speed-"+p+"-iter", "speed-"+p+"-eval")
 	}
-	want = append(want, "landscape-celsius", "ecdf-all")
+	want = append(want, "landscape-celsius", "ecdf-all", "profile-data", "verdict-cd", "verdict-profile", "a12-celsius", "a12-xor")
 	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
 	require.NoError(t, err)
 	for _, name := range want {
@@ -72,11 +72,14 @@ func TestWriteEndToEnd(t *testing.T) {
 	text := string(md)
 	for _, s := range []string{"## What was run", "## What the data shows", "## Headline results", "## Pairwise comparisons",
 		"### `celsius` — headline target `param_1e-07`", "### `xor` — headline target `classified`",
-		"| `irprop-` |", "| `ga` |", "Precision limits on `celsius`", "Precision limits on `xor`"} {
+		"| `irprop-` |", "| `ga` |", "Precision limits on `celsius`", "Precision limits on `xor`",
+		"## Verdict", "a failed run those it spent until it stopped — its budget only if it ran to the budget", "aRT (evals) [95% CI]"} {
 		assert.Contains(t, text, s)
 	}
-	// The comparison table has one row per pair per problem.
-	assert.Equal(t, 2, strings.Count(text, "| irprop- | ga |"))
+	// One A12 matrix per problem instead of the pairwise tables, and one
+	// line per problem on what the paired tests establish.
+	assert.NotContains(t, text, "| irprop- | ga |")
+	assert.Equal(t, 2, strings.Count(text, "the sign test orders"))
 	assert.NotContains(t, text, "NaN")
 }
 
@@ -115,4 +118,37 @@ func TestDivergedRunsAreCounted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "`backprop` diverged in 3 of 3 runs")
 	assert.Contains(t, string(md), "Diverged runs (loss +∞ from their divergence on): backprop 3 of 3")
+}
+
+// TestNoHiddenSeries fails when a chart has a series with no visible
+// point or whose last point (the run's result) is not drawn. On seed3 Rprop reaches a loss of exactly 0 within ~50 iterations:
+// its curves must be drawn down into the "= 0" strip, not vanish.
+func TestNoHiddenSeries(t *testing.T) {
+	dir := t.TempDir()
+	plan, err := bench.NewPlan(bench.Config{Problems: []string{"seed3", "celsius"}, Optimizers: []string{"rprop+", "backprop", "ga"},
+		Seeds: 3, Budget: 3000, KeepGoing: true, PlateauMin: 50, LossEval: "careful"})
+	require.NoError(t, err)
+	require.NoError(t, bench.Run(context.Background(), plan, dir, bench.Options{Workers: 2}))
+	w, err := write(dir, &bytes.Buffer{}, Options{})
+	require.NoError(t, err)
+	// The premise: rprop+ ends at a loss of exactly 0 on seed3.
+	zeros := 0
+	for _, r := range w.e.group("seed3", "rprop+").Runs {
+		if r.BestLoss == 0 {
+			zeros++
+		}
+	}
+	require.Equal(t, 3, zeros, "rprop+ no longer reaches 0 on seed3: the test checks nothing")
+	n := 0
+	for section, cs := range w.charts {
+		for _, c := range cs {
+			n++
+			assert.Empty(t, c.Hidden, "%s: %s has series whose result is not drawn", section, c.File)
+		}
+	}
+	assert.Greater(t, n, 10)
+	md, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "Values a log axis cannot show are drawn in the shaded strip below it: exact zeros and losses below")
+	assert.Contains(t, string(md), "runs ending there: rprop+ 3/3")
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/plots"
+	"github.com/optbench/optbench/stats"
 )
 
 // SweepReportFile is the Markdown report WriteSweep writes into a sweep
@@ -404,7 +405,7 @@ func drawSweep(r *bench.SweepResult, dir, prefix string, svg bool, log io.Writer
 // wilsonHalf is half the width of the Wilson 95% interval at a success
 // rate of one half with n runs.
 func wilsonHalf(n int) float64 {
-	lo, hi := bench.Wilson(n/2, n, bench.Confidence)
+	lo, hi := stats.Wilson(n/2, n, bench.Confidence)
 	return (hi - lo) / 2
 }
 

@@ -1,4 +1,4 @@
-package bench
+package stats
 
 import (
 	"cmp"
@@ -214,7 +214,7 @@ func TestERT(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ERT(tc.evals, tc.success)
+			got := ART(tc.evals, tc.success)
 			if math.IsInf(tc.want, 1) {
 				assert.True(t, math.IsInf(got, 1), "got %v", got)
 				return
@@ -222,32 +222,32 @@ func TestERT(t *testing.T) {
 			assert.InDelta(t, tc.want, got, tolExact)
 		})
 	}
-	assert.True(t, math.IsNaN(ERT([]float64{1}, nil)), "length mismatch → NaN")
+	assert.True(t, math.IsNaN(ART([]float64{1}, nil)), "length mismatch → NaN")
 }
 
 func TestERTBootstrap(t *testing.T) {
 	evals := []float64{50, 80, 1000, 120, 1000}
 	success := []bool{true, true, false, true, false}
-	ert := ERT(evals, success) // (50+80+1000+120+1000)/3 = 750
+	ert := ART(evals, success) // (50+80+1000+120+1000)/3 = 750
 
 	newRnd := func(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 42)) }
 
 	t.Run("deterministic", func(t *testing.T) {
-		lo1, hi1 := ERTBootstrap(evals, success, newRnd(7), 500, 0.025, 0.975)
-		lo2, hi2 := ERTBootstrap(evals, success, newRnd(7), 500, 0.025, 0.975)
+		lo1, hi1 := RestartSpread(evals, success, newRnd(7), 500, 0.025, 0.975)
+		lo2, hi2 := RestartSpread(evals, success, newRnd(7), 500, 0.025, 0.975)
 		assert.Equal(t, lo1, lo2)
 		assert.Equal(t, hi1, hi2)
 	})
 	t.Run("default reps", func(t *testing.T) {
-		lo1, hi1 := ERTBootstrap(evals, success, newRnd(3), 0, 0.025, 0.975)
-		lo2, hi2 := ERTBootstrap(evals, success, newRnd(3), DefaultBootstrapReps, 0.025, 0.975)
+		lo1, hi1 := RestartSpread(evals, success, newRnd(3), 0, 0.025, 0.975)
+		lo2, hi2 := RestartSpread(evals, success, newRnd(3), DefaultBootstrapReps, 0.025, 0.975)
 		assert.Equal(t, lo1, lo2)
 		assert.Equal(t, hi1, hi2)
 	})
-	t.Run("brackets ERT", func(t *testing.T) {
-		// The replicate mean is ERT (see ERTBootstrap's doc), so a central
+	t.Run("brackets ART", func(t *testing.T) {
+		// The replicate mean is ART (see RestartSpread's doc), so a central
 		// 95% interval of 1000 replicates must contain it.
-		lo, hi := ERTBootstrap(evals, success, newRnd(11), 1000, 0.025, 0.975)
+		lo, hi := RestartSpread(evals, success, newRnd(11), 1000, 0.025, 0.975)
 		assert.LessOrEqual(t, lo, ert)
 		assert.GreaterOrEqual(t, hi, ert)
 		assert.Less(t, lo, hi)
@@ -257,24 +257,24 @@ func TestERTBootstrap(t *testing.T) {
 		// themselves; with ~250 draws of each of 4 values the 2.5% and
 		// 97.5% quantiles are the minimum and maximum.
 		ev := []float64{10, 20, 30, 40}
-		lo, hi := ERTBootstrap(ev, []bool{true, true, true, true}, newRnd(5), 1000, 0.025, 0.975)
+		lo, hi := RestartSpread(ev, []bool{true, true, true, true}, newRnd(5), 1000, 0.025, 0.975)
 		assert.Equal(t, 10.0, lo)
 		assert.Equal(t, 40.0, hi)
 		mean := 25.0
 		assert.True(t, lo <= mean && mean <= hi)
 	})
 	t.Run("all fail", func(t *testing.T) {
-		lo, hi := ERTBootstrap([]float64{5, 5}, []bool{false, false}, newRnd(1), 100, 0.025, 0.975)
+		lo, hi := RestartSpread([]float64{5, 5}, []bool{false, false}, newRnd(1), 100, 0.025, 0.975)
 		assert.True(t, math.IsInf(lo, 1) && math.IsInf(hi, 1), "got %v %v", lo, hi)
 	})
 	t.Run("invalid", func(t *testing.T) {
 		cases := map[string]func() (float64, float64){
-			"nil rnd":  func() (float64, float64) { return ERTBootstrap(evals, success, nil, 10, 0.025, 0.975) },
-			"empty":    func() (float64, float64) { return ERTBootstrap(nil, nil, newRnd(1), 10, 0.025, 0.975) },
-			"mismatch": func() (float64, float64) { return ERTBootstrap(evals, success[:2], newRnd(1), 10, 0.025, 0.975) },
-			"bad lo":   func() (float64, float64) { return ERTBootstrap(evals, success, newRnd(1), 10, -0.1, 0.975) },
+			"nil rnd":  func() (float64, float64) { return RestartSpread(evals, success, nil, 10, 0.025, 0.975) },
+			"empty":    func() (float64, float64) { return RestartSpread(nil, nil, newRnd(1), 10, 0.025, 0.975) },
+			"mismatch": func() (float64, float64) { return RestartSpread(evals, success[:2], newRnd(1), 10, 0.025, 0.975) },
+			"bad lo":   func() (float64, float64) { return RestartSpread(evals, success, newRnd(1), 10, -0.1, 0.975) },
 			"NaN eval": func() (float64, float64) {
-				return ERTBootstrap([]float64{math.NaN()}, []bool{true}, newRnd(1), 10, 0.025, 0.975)
+				return RestartSpread([]float64{math.NaN()}, []bool{true}, newRnd(1), 10, 0.025, 0.975)
 			},
 		}
 		for name, f := range cases {
@@ -395,7 +395,7 @@ func TestMannWhitneyEdges(t *testing.T) {
 
 	_, err = MannWhitney(nil, []float64{1})
 	require.Error(t, err)
-	assert.True(t, strings.HasPrefix(err.Error(), "bench: "), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "stats: "), err.Error())
 
 	_, err = MannWhitney([]float64{1, math.NaN()}, []float64{1})
 	require.Error(t, err)
@@ -577,7 +577,7 @@ func TestWilcoxonSignedRankEdges(t *testing.T) {
 
 	_, err = WilcoxonSignedRank([]float64{1, 2, 3}, []float64{1, 2})
 	require.Error(t, err)
-	assert.True(t, strings.HasPrefix(err.Error(), "bench: "), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "stats: "), err.Error())
 	assert.Contains(t, err.Error(), "3")
 	assert.Contains(t, err.Error(), "2")
 

@@ -1,4 +1,4 @@
-package bench
+package stats
 
 import (
 	"errors"
@@ -8,13 +8,13 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/aclements/go-moremath/stats"
+	mstats "github.com/aclements/go-moremath/stats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// DefaultBootstrapReps is the number of bootstrap replicates ERTBootstrap
-// draws when it is called with reps <= 0: B = 1000.
-const DefaultBootstrapReps = 1000
+// DefaultBootstrapReps is the number of bootstrap replicates RestartSpread
+// and ARTCI draw when they are called with reps <= 0: B = 2000.
+const DefaultBootstrapReps = 2000
 
 // Quartiles returns the first quartile, the median and the third quartile of
 // xs using the R type 7 / numpy default ("linear") definition: for a sorted
@@ -65,7 +65,7 @@ func quantile7(s []float64, p float64) float64 {
 		return s[len(s)-1]
 	}
 	frac := h - float64(lo)
-	if frac == 0 {
+	if frac == 0 || s[lo] == s[lo+1] {
 		// Avoids Inf−Inf = NaN when neighbouring values are infinite.
 		return s[lo]
 	}
@@ -146,13 +146,15 @@ func Wilson(successes, n int, confidence float64) (lo, hi float64) {
 	return lo, hi
 }
 
-// ERT returns the expected running time (COCO's average runtime aRT):
-// ERT = Σᵢ evals[i] / #{i : success[i]}, where the caller passes, for each
-// unsuccessful run, the evaluations it spent (normally its budget).
+// ART returns COCO's average runtime aRT (formerly ERT, expected running
+// time): aRT = Σᵢ evals[i] / #{i : success[i]}, where evals[i] is, for a
+// successful run, the evaluations it spent until it reached the target and,
+// for an unsuccessful one, the evaluations it spent until it stopped —
+// its budget only if it ran to the budget (Hansen et al. 2021, COCO).
 //
 // It returns +Inf when no run succeeded (including empty input) and NaN when
 // len(evals) != len(success). NaN evaluations propagate.
-func ERT(evals []float64, success []bool) float64 {
+func ART(evals []float64, success []bool) float64 {
 	if len(evals) != len(success) {
 		return math.NaN()
 	}
@@ -170,18 +172,20 @@ func ERT(evals []float64, success []bool) float64 {
 	return sum / float64(succ)
 }
 
-// ERTBootstrap returns the lo and hi quantiles (R type 7, as in Quartiles) of
+// RestartSpread returns the spread of runtimes under simulated restarts —
+// a dispersion of the cost of one success, not a confidence interval for
+// aRT (that is ARTCI): the lo and hi quantiles (R type 7, as in Quartiles) of
 // reps "simulated restart" totals (COCO; Hansen et al. 2021, "COCO: A
 // platform for comparing continuous optimizers in a black-box setting"):
 // each replicate repeatedly draws a run index uniformly with replacement
 // using rnd and adds its evals, T = Σⱼ evals[Iⱼ], stopping after the first
-// drawn run that succeeded. E[T] equals ERT(evals, success).
+// drawn run that succeeded. E[T] equals ART(evals, success).
 //
 // reps <= 0 means DefaultBootstrapReps. The result is deterministic for a
 // given rnd state. If no run succeeded it returns (+Inf, +Inf). It returns
 // (NaN, NaN) when rnd is nil, the input is empty, the lengths differ, evals
 // contains NaN, or lo, hi are not in [0, 1].
-func ERTBootstrap(evals []float64, success []bool, rnd *rand.Rand, reps int, lo, hi float64) (qlo, qhi float64) {
+func RestartSpread(evals []float64, success []bool, rnd *rand.Rand, reps int, lo, hi float64) (qlo, qhi float64) {
 	nan := math.NaN()
 	n := len(evals)
 	if rnd == nil || n == 0 || n != len(success) ||
@@ -233,17 +237,17 @@ func ERTBootstrap(evals []float64, success []bool, rnd *rand.Rand, reps int, lo,
 // error if either sample is empty or contains NaN.
 func MannWhitney(x, y []float64) (p float64, err error) {
 	if len(x) == 0 || len(y) == 0 {
-		return math.NaN(), fmt.Errorf("bench: mann-whitney: empty sample (len(x)=%d, len(y)=%d)", len(x), len(y))
+		return math.NaN(), fmt.Errorf("stats: mann-whitney: empty sample (len(x)=%d, len(y)=%d)", len(x), len(y))
 	}
 	if hasNaN(x) || hasNaN(y) {
-		return math.NaN(), errors.New("bench: mann-whitney: sample contains NaN")
+		return math.NaN(), errors.New("stats: mann-whitney: sample contains NaN")
 	}
-	res, err := stats.MannWhitneyUTest(x, y, stats.LocationDiffers)
-	if errors.Is(err, stats.ErrSamplesEqual) {
+	res, err := mstats.MannWhitneyUTest(x, y, mstats.LocationDiffers)
+	if errors.Is(err, mstats.ErrSamplesEqual) {
 		return 1, nil
 	}
 	if err != nil {
-		return math.NaN(), fmt.Errorf("bench: mann-whitney: %w", err)
+		return math.NaN(), fmt.Errorf("stats: mann-whitney: %w", err)
 	}
 	return math.Min(1, res.P), nil
 }
@@ -300,16 +304,16 @@ const wilcoxonExactLimit = 50
 // lengths differ, the samples are empty, or a difference is NaN.
 func WilcoxonSignedRank(x, y []float64) (p float64, err error) {
 	if len(x) != len(y) {
-		return math.NaN(), fmt.Errorf("bench: wilcoxon signed-rank: length mismatch: len(x)=%d, len(y)=%d", len(x), len(y))
+		return math.NaN(), fmt.Errorf("stats: wilcoxon signed-rank: length mismatch: len(x)=%d, len(y)=%d", len(x), len(y))
 	}
 	if len(x) == 0 {
-		return math.NaN(), errors.New("bench: wilcoxon signed-rank: empty samples")
+		return math.NaN(), errors.New("stats: wilcoxon signed-rank: empty samples")
 	}
 	d := make([]float64, 0, len(x))
 	for i := range x {
 		di := x[i] - y[i]
 		if math.IsNaN(di) {
-			return math.NaN(), fmt.Errorf("bench: wilcoxon signed-rank: difference at index %d is NaN", i)
+			return math.NaN(), fmt.Errorf("stats: wilcoxon signed-rank: difference at index %d is NaN", i)
 		}
 		if di != 0 {
 			d = append(d, di)
@@ -433,4 +437,86 @@ func Holm(p []float64) []float64 {
 		out[i] = running
 	}
 	return out
+}
+
+// ARTCI returns a percentile bootstrap confidence interval for aRT (see
+// ART): reps times, draw len(evals) runs with replacement using rnd and
+// recompute aRT (+Inf for a resample with no success); the interval is the
+// (1−confidence)/2 and (1+confidence)/2 quantiles (R type 7) of the
+// replicates (Efron & Tibshirani 1993, ch. 13). Unlike RestartSpread, it
+// says how precisely the runs determine aRT.
+//
+// reps <= 0 means DefaultBootstrapReps. If no run succeeded it returns
+// (+Inf, +Inf). It returns (NaN, NaN) when rnd is nil, the input is empty,
+// the lengths differ, evals contains NaN, or confidence is not in (0, 1).
+func ARTCI(evals []float64, success []bool, rnd *rand.Rand, reps int, confidence float64) (lo, hi float64) {
+	reps, ok := bootstrapArgs(evals, success, rnd, reps, confidence)
+	if !ok {
+		return math.NaN(), math.NaN()
+	}
+	if !slices.Contains(success, true) {
+		return math.Inf(1), math.Inf(1)
+	}
+	arts := make([]float64, reps)
+	for r := range arts {
+		arts[r] = resampledART(evals, success, rnd)
+	}
+	slices.Sort(arts)
+	return quantile7(arts, (1-confidence)/2), quantile7(arts, (1+confidence)/2)
+}
+
+// ARTRatioCI returns a percentile bootstrap confidence interval for the
+// ratio aRT(a)/aRT(b), resampling the runs of a and of b independently
+// (as ARTCI does) reps times. Replicates in which neither resample has a
+// success (∞/∞) are dropped; a replicate with a success only in b gives
+// +Inf, only in a gives 0. If no replicate is left it returns (NaN, NaN),
+// as for invalid input.
+func ARTRatioCI(evalsA []float64, successA []bool, evalsB []float64, successB []bool, rnd *rand.Rand, reps int, confidence float64) (lo, hi float64) {
+	reps, okA := bootstrapArgs(evalsA, successA, rnd, reps, confidence)
+	_, okB := bootstrapArgs(evalsB, successB, rnd, reps, confidence)
+	if !okA || !okB {
+		return math.NaN(), math.NaN()
+	}
+	ratios := make([]float64, 0, reps)
+	for range reps {
+		a := resampledART(evalsA, successA, rnd)
+		b := resampledART(evalsB, successB, rnd)
+		if math.IsInf(a, 1) && math.IsInf(b, 1) {
+			continue
+		}
+		ratios = append(ratios, a/b)
+	}
+	if len(ratios) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	slices.Sort(ratios)
+	return quantile7(ratios, (1-confidence)/2), quantile7(ratios, (1+confidence)/2)
+}
+
+func bootstrapArgs(evals []float64, success []bool, rnd *rand.Rand, reps int, confidence float64) (int, bool) {
+	if rnd == nil || len(evals) == 0 || len(evals) != len(success) || hasNaN(evals) ||
+		!(confidence > 0 && confidence < 1) {
+		return 0, false
+	}
+	if reps <= 0 {
+		reps = DefaultBootstrapReps
+	}
+	return reps, true
+}
+
+// resampledART is the aRT of one resample with replacement of the runs.
+func resampledART(evals []float64, success []bool, rnd *rand.Rand) float64 {
+	var sum float64
+	k := 0
+	for range evals {
+		i := rnd.IntN(len(evals))
+		sum += evals[i]
+		if success[i] {
+			k++
+		}
+	}
+	if k == 0 {
+		return math.Inf(1)
+	}
+	return sum / float64(k)
 }
