@@ -7,16 +7,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 )
 
 // Options control how an experiment is executed; none of them changes its
-// results. The zero value runs everything with GOMAXPROCS workers.
+// results. The zero value runs everything with AvailableCPUs workers.
 type Options struct {
-	// Workers is the number of runs in flight. If 0, GOMAXPROCS.
+	// Workers is the number of runs in flight. If 0, AvailableCPUs (the
+	// CPUs the process may use: GOMAXPROCS, the affinity mask and a Slurm
+	// task's SLURM_CPUS_PER_TASK); the manifest records which decided.
 	Workers int
 	// Shard and Shards select a deterministic 1/Shards of the runs: those
 	// whose index in the canonical order is Shard modulo Shards
@@ -64,8 +65,9 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if opt.Shards < 1 || opt.Shard < 0 || opt.Shard >= opt.Shards {
 		return fmt.Errorf("bench: shard %d/%d: want 0 ≤ i < n", opt.Shard, opt.Shards)
 	}
+	workersFrom := "option"
 	if opt.Workers == 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
+		opt.Workers, workersFrom = AvailableCPUs()
 	}
 	if opt.Workers < 1 {
 		return fmt.Errorf("bench: workers = %d: want ≥ 1", opt.Workers)
@@ -85,6 +87,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 		}
 	}
 	man := newManifest(plan, opt, len(mine))
+	man.WorkersFrom = workersFrom
 	done, old, err := prepare(dir, man, plan, opt.Force)
 	if err != nil {
 		return err

@@ -31,8 +31,11 @@ type Manifest struct {
 	CPU        string `json:"cpu"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	Workers    int    `json:"workers"`
-	Module     string `json:"module"`
-	Revision   string `json:"revision"` // VCS revision, "+dirty" when modified
+	// WorkersFrom says what chose Workers: "option" (given), or the
+	// source AvailableCPUs reports ("gomaxprocs", "affinity", "slurm").
+	WorkersFrom string `json:"workers_from,omitempty"`
+	Module      string `json:"module"`
+	Revision    string `json:"revision"` // VCS revision, "+dirty" when modified
 	// Problems and Optimizers describe what the experiment ran, so that a
 	// folder says what a program needs to summarize, report, merge or
 	// resume it (the optimizers and problems it must register, the data
