@@ -274,7 +274,13 @@ func lines(data []byte) (complete [][]byte, torn bool) {
 	return complete, false
 }
 
+// parseCSVLine parses one line of CSV. A line without quotes, as nearly
+// every line optbench writes, is split at its commas directly (what the
+// CSV reader would return, many times faster).
 func parseCSVLine(line []byte) ([]string, error) {
+	if len(line) > 0 && bytes.IndexByte(line, '"') < 0 {
+		return strings.Split(string(line), ","), nil
+	}
 	r := csv.NewReader(bytes.NewReader(line))
 	r.FieldsPerRecord = -1
 	return r.Read()
