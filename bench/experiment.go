@@ -213,9 +213,9 @@ func prepare(dir string, man *Manifest, plan *Plan, force bool) ([]*Record, *Man
 		}
 		refuse = fmt.Errorf("bench: %s has %s but no %s, so its runs cannot be checked or resumed", dir, strings.Join(present, " and "), ManifestFile)
 	case err != nil:
-		refuse = fmt.Errorf("bench: %s is damaged: %w", dir, err)
+		refuse = fmt.Errorf("results folder %s is damaged: %w", dir, err)
 	case old.Config.Hash() != old.ConfigHash:
-		refuse = fmt.Errorf("bench: %s is damaged: %s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
+		refuse = fmt.Errorf("results folder %s is damaged: %s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
 			dir, filepath.Join(dir, ManifestFile), old.ConfigHash, old.Config.Hash())
 	case old.ConfigHash != man.ConfigHash || old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1):
 		what := DiffConfig(old.Config, man.Config)

@@ -406,7 +406,7 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil && !opt.Force:
-		return fmt.Errorf("bench: %s is damaged: %w; use --force to move its files aside into %s and start over, or another --out",
+		return fmt.Errorf("sweep folder %s is damaged: %w; use --force to move its files aside into %s and start over, or another --out",
 			dir, err, filepath.Join(dir, oldDirPattern))
 	case err == nil && old.ConfigHash == man.ConfigHash:
 		man.Start = old.Start
