@@ -23,7 +23,8 @@ type Options struct {
 	// whose index in the canonical order is Shard modulo Shards
 	// (0 ≤ Shard < Shards). Shards 0 means 1 (everything).
 	Shard, Shards int
-	// Force allows overwriting a folder made with another configuration.
+	// Force starts over in a folder made with another configuration, or
+	// a damaged one, after moving its files into dir/.old-<time>/.
 	Force bool
 	// Progress, if set, is called after each finished run with the number
 	// of runs done (including ones found on disk) and the total.
@@ -54,8 +55,13 @@ var ErrConfigMismatch = errors.New("bench: output folder holds results of a diff
 // Run executes plan into dir: it writes manifest.json, appends each
 // finished run to runs.csv and trace.csv, and when every run is done writes
 // them again in canonical order with summary.csv, targets.csv, compare.csv
-// and results.bench. Rerunning the same plan into the same folder resumes:
-// finished runs are kept and a torn last line is dropped and its run redone.
+// and results.bench, and records the files' checksums in the manifest.
+// Rerunning the same plan into the same folder resumes: finished runs are
+// kept and a torn last line is dropped and its run redone. A folder that
+// fails Verify otherwise is refused with a *DamagedError naming its files
+// and lines, and one of another configuration with ErrConfigMismatch, unless
+// opt.Force. Run holds dir's lock (LockDir) throughout: a folder another
+// process writes is refused with a *LockedError.
 // When ctx is cancelled, Run stops starting runs, abandons those in flight,
 // keeps every finished one on disk and returns an error wrapping ctx.Err().
 func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
@@ -227,9 +233,9 @@ func prepare(dir string, man *Manifest, plan *Plan, force bool) ([]*Record, *Man
 		}
 		refuse = fmt.Errorf("bench: %s has %s but no %s, so its runs cannot be checked or resumed", dir, strings.Join(present, " and "), ManifestFile)
 	case err != nil:
-		refuse = fmt.Errorf("bench: %s is damaged: %w", dir, err)
+		refuse = fmt.Errorf("results folder %s is damaged: %w", dir, err)
 	case old.Config.Hash() != old.ConfigHash:
-		refuse = fmt.Errorf("bench: %s is damaged: %s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
+		refuse = fmt.Errorf("results folder %s is damaged: %s: config_hash %.12s does not match its config (hash %.12s): the manifest was edited or written by another version of optbench",
 			dir, filepath.Join(dir, ManifestFile), old.ConfigHash, old.Config.Hash())
 	case old.ConfigHash != man.ConfigHash || old.Shard != man.Shard || max(old.Shards, 1) != max(man.Shards, 1):
 		what := DiffConfig(old.Config, man.Config)

@@ -432,7 +432,7 @@ func RunSweep(ctx context.Context, sp *SweepPlan, dir string, opt Options) error
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil && !opt.Force:
-		return &RefusedError{Err: fmt.Errorf("bench: %s is damaged: %w", dir, err), Aside: filepath.Join(dir, oldDirPattern)}
+		return &RefusedError{Err: fmt.Errorf("sweep folder %s is damaged: %w", dir, err), Aside: filepath.Join(dir, oldDirPattern)}
 	case err == nil && old.ConfigHash == man.ConfigHash:
 		man.Start = old.Start
 	case err == nil && !opt.Force:

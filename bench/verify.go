@@ -103,9 +103,11 @@ func (v *Verification) Err() error {
 //     final_loss, the status agrees with the values (budget: the iteration
 //     or evaluation budget is used up; plateau: a floor and its iteration;
 //     target: every target of the problem reached; diverged: final_loss
-//     +Inf), targets that do not apply to the problem are empty, a loss
-//     target reached means best_loss at most its value, and a hit lies
-//     within the run's iterations and evaluations;
+//     +Inf; without KeepGoing, target exactly when every target is
+//     reached; plateau only with plateau detection), targets that do not
+//     apply to the problem are empty, a loss target reached means
+//     best_loss at most its value, and a hit lies within the run's
+//     iterations and evaluations;
 //   - budget and settings are the plan's, and every row is a run of the
 //     plan (of this folder's shard), once;
 //   - every run's trajectory in trace.csv is one block of points at the
@@ -401,6 +403,7 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 		}
 	}
 	targets := AllTargets()
+	cfg := man.Config.withDefaults()
 	seen := map[RunID]int{}
 	var recs []*Record
 	for i, l := range rls[1:] {
@@ -427,7 +430,7 @@ func checkFiles(rv, tv *FileVerdict, runsData, traceData []byte, man *Manifest, 
 			add(rv, line, "%s", outside(id))
 			continue
 		}
-		if msg := checkRow(r, t, targets); msg != "" {
+		if msg := checkRow(r, t, targets, cfg); msg != "" {
 			add(rv, line, "%s", msg)
 			continue
 		}
@@ -511,8 +514,9 @@ func configProblems(c Config) []string {
 	return names
 }
 
-// checkRow returns what is wrong with row r of task t on its own, or "".
-func checkRow(r *Record, t *Task, targets []Target) string {
+// checkRow returns what is wrong with row r of task t of an experiment
+// with configuration cfg (defaults filled in) on its own, or "".
+func checkRow(r *Record, t *Task, targets []Target, cfg Config) string {
 	fl := fmtFloat
 	switch {
 	case r.Budget != t.Budget:
@@ -545,12 +549,24 @@ func checkRow(r *Record, t *Task, targets []Target) string {
 		return fmt.Sprintf("floor %q, floor_iteration %q with status %s (expected both empty: only a plateau has a floor)", fl(r.Floor), fmtIter(r.FloorIter), r.Status)
 	case r.Status == StatusPlateau && (math.IsNaN(r.Floor) || math.IsInf(r.Floor, 0) || r.FloorIter < 0 || r.FloorIter > r.Iters):
 		return fmt.Sprintf("floor %q, floor_iteration %q (expected a finite floor reached within the run's %d iterations)", fl(r.Floor), fmtIter(r.FloorIter), r.Iters)
-	case r.Status == StatusBudget && r.Iters != r.Budget && (t.EvalBudget <= 0 || r.Evals < t.EvalBudget):
-		return fmt.Sprintf("status budget after %d of %d iterations and %d evaluations (expected the iteration budget or the evaluation budget %d used up)",
+	case r.Status == StatusBudget && r.Iters != r.Budget && t.EvalBudget <= 0:
+		return fmt.Sprintf("status budget after %d of %d iterations (expected the iteration budget used up)", r.Iters, r.Budget)
+	case r.Status == StatusBudget && r.Iters != r.Budget && r.Evals < t.EvalBudget:
+		return fmt.Sprintf("status budget after %d of %d iterations and %d of %d evaluations (expected the iteration or the evaluation budget used up)",
 			r.Iters, r.Budget, r.Evals, t.EvalBudget)
 	}
+	switch {
+	case r.Status == StatusTarget && cfg.KeepGoing:
+		return "status target in an experiment that keeps going after its targets (expected budget, plateau or diverged)"
+	case r.Status == StatusPlateau && cfg.PlateauMin < 0:
+		return "status plateau in an experiment without plateau detection (expected target, budget or diverged)"
+	}
+	allHit := true
 	for i, h := range r.Hits {
 		tg := targets[i]
+		if tg.Applies(t.Problem) && h.Iter < 0 {
+			allHit = false
+		}
 		applies := tg.Applies(t.Problem)
 		switch {
 		case h.Iter < 0 && r.Status == StatusTarget && applies:
@@ -566,6 +582,9 @@ func checkRow(r *Record, t *Task, targets []Target) string {
 		case tg.Kind == LossTarget && !(r.BestLoss <= tg.Value):
 			return fmt.Sprintf("%s reached at iteration %d but best_loss is %s (expected at most %s)", tg.Name, h.Iter, fl(r.BestLoss), fl(tg.Value))
 		}
+	}
+	if allHit && !cfg.KeepGoing && r.Status != StatusTarget {
+		return fmt.Sprintf("status %s with every target of %s reached (expected target: such a run stops when it reaches them)", r.Status, r.Problem)
 	}
 	return ""
 }

@@ -121,6 +121,12 @@ func TestVerifyIssueCases(t *testing.T) {
 		{"final_loss empty", func(t *testing.T, dir string) {
 			editRuns(t, dir, withStatus(bench.StatusBudget), setCell("final_loss", ""))
 		}, []string{`runs\.csv:\d+: final_loss is empty \(expected a number\)`}},
+		{"status target changed to budget", func(t *testing.T, dir string) {
+			editRuns(t, dir, withStatus(bench.StatusTarget), setCell("status", "budget"))
+		}, []string{`runs\.csv:\d+: status budget after \d+ of 2000 iterations \(expected the iteration budget used up\)`}},
+		{"status budget changed to diverged", func(t *testing.T, dir string) {
+			editRuns(t, dir, withStatus(bench.StatusBudget), setCell("status", "diverged"))
+		}, []string{`runs\.csv:\d+: final_loss \S+ with status diverged \(expected \+Inf\)`}},
 		{"iterations and evaluations swapped", func(t *testing.T, dir string) {
 			rows := csvRows(t, dir, bench.RunsFile)
 			i, e := slices.Index(rows[0], "iterations"), slices.Index(rows[0], "evaluations")

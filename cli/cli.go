@@ -1,6 +1,6 @@
 // Package cli is optbench's command line, importable so that a program of
 // your own gives every subcommand (list, run, sweep, summarize, report,
-// merge) with your optimizers and problems beside the built-ins:
+// merge, verify) with your optimizers and problems beside the built-ins:
 //
 //	package main
 //

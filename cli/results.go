@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -104,10 +106,17 @@ headline table.
 				return usagef("merge: a shard folder is an empty name; want folders")
 			}
 		}
+		_, statErr := os.Stat(*out)
 		if err := outFolder("--out", *out); err != nil {
 			return err
 		}
 		if err := bench.Merge(ctx, *out, args); err != nil {
+			if ents, _ := os.ReadDir(*out); statErr != nil && len(ents) <= 1 {
+				// Made for the merge and still empty (but for a lock
+				// nobody holds any more): remove it.
+				os.Remove(filepath.Join(*out, bench.LockFile))
+				os.Remove(*out)
+			}
 			return err
 		}
 		_, plan, err := bench.LoadPlan(*out)

@@ -168,7 +168,7 @@ those problems.
 	fs.StringVar(&o.set, "set", "", "optimizer settings on every problem, `optimizer.setting=value[,…]` (see 'optbench list')")
 	fs.StringVar(&o.workers, "workers", "", "runs in parallel, `N` ≥ 1 (default the CPUs this process may use: GOMAXPROCS, its affinity mask, SLURM_CPUS_PER_TASK)")
 	fs.StringVar(&o.shard, "shard", "", "run only shard `i/n` of the runs (0 ≤ i < n), for 'optbench merge'")
-	fs.BoolVar(&o.force, "force", false, "overwrite a folder holding results of another configuration")
+	fs.BoolVar(&o.force, "force", false, "start over in a folder holding results of another configuration, or damaged ones, after moving its files into DIR/.old-<time>/")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (it is shown only when stderr is a terminal)")
 	return fs, o
 }

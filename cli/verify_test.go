@@ -109,7 +109,7 @@ func TestVerifyCommand(t *testing.T) {
 		assert.Regexp(t, want, err.Error(), "%v", args)
 		assert.Equal(t, before, snapshot(t, dir), "%v changed the folder", args)
 	}
-	assert.NoFileExists(t, filepath.Join(merged, bench.RunsFile), "merge wrote runs from a damaged folder")
+	assert.NoDirExists(t, merged, "a failed merge left the folder it made")
 
 	// The advice is --force, which moves the damaged files aside.
 	_, _, err = execute(ctx, append(slices.Clone(smallRun), "--out", dir)...)
@@ -183,6 +183,25 @@ func TestSignals(t *testing.T) {
 		assert.NoFileExists(t, filepath.Join(merged, bench.RunsFile))
 	}
 	assert.NoFileExists(t, stale, "the lock's holder removes stale temporary files")
+
+	// run and sweep: SIGTERM is 143 too, and the same command resumes.
+	for _, args := range [][]string{
+		append(slices.Clone(smallRun), "--out", filepath.Join(t.TempDir(), "run")),
+		{"sweep", "--out", filepath.Join(t.TempDir(), "sweep"), "--problem", "xor", "--optimizer", "backprop", "--grid", "lr=1,2",
+			"--seeds", "2", "--budget", "50", "--quiet"},
+	} {
+		afterNotify = func(ctx context.Context) {
+			syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			<-ctx.Done()
+		}
+		var stdout, stderr bytes.Buffer
+		code := Main(args, &stdout, &stderr)
+		afterNotify = nil
+		assert.Equal(t, 143, code, "%v: %s", args, stderr.String())
+		assert.Contains(t, stderr.String(), "rerun the same command to resume")
+		assert.Contains(t, stderr.String(), "(SIGTERM)")
+		assert.Equal(t, 0, Main(args, &stdout, &stderr), "%v: %s", args, stderr.String())
+	}
 }
 
 // TestVerifySweep: verify checks every grid point of a sweep folder.
