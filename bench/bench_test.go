@@ -144,3 +144,47 @@ func BenchmarkThroughputMedium(b *testing.B) {
 		})
 	}
 }
+
+// summaryRuns are the experiment sizes BenchmarkWriteSummaries times.
+var summaryRuns = []int{10_000, 50_000, 200_000}
+
+// BenchmarkWriteSummaries times the summary phase (summary.csv,
+// targets.csv, compare.csv, results.bench) of made-up experiments of
+// summaryRuns runs: 4 problems × 5 optimizers × runs/20 seeds, each run a
+// trajectory of checkpoints to a budget of 1000. Its ns/op divided by the
+// runs (the ns/run metric) stays flat when the phase grows as n log n.
+//
+//	go test ./bench -run '^$' -bench WriteSummaries -benchtime 1x -count 3
+func BenchmarkWriteSummaries(b *testing.B) {
+	for _, n := range summaryRuns {
+		b.Run("runs="+strconv.Itoa(n), func(b *testing.B) {
+			opts := []string{"a", "b", "lo", "mid", "hi"}
+			problems := []string{"seed3", "xor", "celsius", "parity4"}
+			seeds := n / (len(opts) * len(problems))
+			plan, err := bench.NewPlan(bench.Config{Problems: problems, Optimizers: opts, Seeds: seeds, Budget: 1000})
+			if err != nil {
+				b.Fatal(err)
+			}
+			rnd := rand.New(rand.NewPCG(1, 2))
+			recs := make([]*bench.Record, 0, len(plan.Tasks))
+			for _, t := range plan.Tasks {
+				scale := 0.01 + rnd.Float64()
+				hit := -1
+				if rnd.IntN(2) == 0 {
+					hit = 10 + rnd.IntN(900)
+				}
+				r := smRun(t.Method.Name, t.Seed, 1000, 1000, hit, bench.StatusBudget, func(it int) float64 { return scale / float64(it+1) })
+				r.Problem = t.Problem.Name
+				recs = append(recs, r)
+			}
+			dir := b.TempDir()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bench.WriteSummaries(dir, plan, recs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/run")
+		})
+	}
+}

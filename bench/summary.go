@@ -418,6 +418,10 @@ func Compare(groups []*Group) []Comparison {
 			}
 		}
 		for mi, metric := range metrics {
+			ti := -1 // found once per metric, not per record
+			if mi > 0 {
+				ti = indexOfTarget(strings.TrimPrefix(metric, "evals_to_"))
+			}
 			value := func(r *Record) float64 {
 				if mi == 0 {
 					if math.IsNaN(r.FinalLoss) || math.IsInf(r.FinalLoss, 1) {
@@ -425,7 +429,6 @@ func Compare(groups []*Group) []Comparison {
 					}
 					return r.FinalLoss
 				}
-				ti := indexOfTarget(strings.TrimPrefix(metric, "evals_to_"))
 				if h := r.Hits[ti]; h.Iter >= 0 {
 					return float64(h.Evals)
 				}
@@ -480,7 +483,7 @@ func Compare(groups []*Group) []Comparison {
 }
 
 func indexOfTarget(name string) int {
-	for i, t := range AllTargets() {
+	for i, t := range allTargets {
 		if t.Name == name {
 			return i
 		}

@@ -32,8 +32,16 @@ type Target struct {
 const ParamTolerance = 1e-7
 
 // AllTargets returns every target in column order: losses 1e-1 … 1e-12,
+// then the parameter tolerance, then classification. The result is a
+// fresh slice.
+func AllTargets() []Target { return append([]Target(nil), allTargets...) }
+
+// allTargets is AllTargets, built once.
+var allTargets = buildTargets()
+
+// buildTargets returns every target in column order: losses 1e-1 … 1e-12,
 // then the parameter tolerance, then classification.
-func AllTargets() []Target {
+func buildTargets() []Target {
 	var ts []Target
 	v := 1.0
 	for e := 1; e <= 12; e++ {

@@ -670,3 +670,41 @@ func FuzzHolm(f *testing.F) {
 		}
 	})
 }
+
+// TestA12MatchesPairCount checks A12 against the definition, the share of
+// pairs (a, b) with a > b plus half the ties, counted pair by pair, on
+// samples with many ties and infinities (the counts are integers, so the
+// two agree exactly).
+func TestA12MatchesPairCount(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		x := make([]float64, 1+rnd.IntN(40))
+		y := make([]float64, 1+rnd.IntN(40))
+		for _, s := range [][]float64{x, y} {
+			for i := range s {
+				switch rnd.IntN(5) {
+				case 0:
+					s[i] = math.Inf(1)
+				case 1:
+					s[i] = float64(rnd.IntN(3))
+				default:
+					s[i] = rnd.NormFloat64()
+				}
+			}
+		}
+		var greater, equal int
+		for _, a := range x {
+			for _, b := range y {
+				if a > b {
+					greater++
+				} else if a == b {
+					equal++
+				}
+			}
+		}
+		want := (float64(greater) + 0.5*float64(equal)) / float64(len(x)*len(y))
+		if got := A12(x, y); got != want {
+			t.Fatalf("trial %d: A12 = %v, pair count %v", trial, got, want)
+		}
+	}
+}
