@@ -68,10 +68,26 @@ func Merge(ctx context.Context, out string, dirs []string) error {
 			return fmt.Errorf("bench: merge: %s has shard %d, want 0 ≤ shard < %d", dirs[i], m.Shard, n)
 		case byShard[m.Shard] != "":
 			return fmt.Errorf("bench: merge: shard %d/%d given twice: %s and %s", m.Shard, n, byShard[m.Shard], dirs[i])
-		case !m.Complete:
-			return fmt.Errorf("bench: merge: shard %d/%d in %s is incomplete; finish it by rerunning its command", m.Shard, n, dirs[i])
 		}
 		byShard[m.Shard] = dirs[i]
+	}
+	// Every reason not to merge yet, at once: unfinished shards (still
+	// running, or stopped) and shards without a folder.
+	var problems []string
+	for i, m := range mans {
+		if m.Complete {
+			continue
+		}
+		state := "it stopped before finishing: rerun its command to finish it (finished runs are kept)"
+		if l, err := LockDir(dirs[i]); err != nil {
+			var le *LockedError
+			if errors.As(err, &le) {
+				state = "it is still running (" + le.Holder + "): wait for it"
+			}
+		} else {
+			l.Unlock()
+		}
+		problems = append(problems, fmt.Sprintf("shard %d/%d in %s is unfinished, %s", m.Shard, n, dirs[i], state))
 	}
 	var absent []string
 	for i, d := range byShard {
@@ -80,7 +96,10 @@ func Merge(ctx context.Context, out string, dirs []string) error {
 		}
 	}
 	if len(absent) > 0 {
-		return fmt.Errorf("bench: merge: shards %s of 0…%d are missing; want one folder per shard", strings.Join(absent, ", "), n-1)
+		problems = append(problems, fmt.Sprintf("shards %s of 0…%d have no folder among the arguments (not started, or not given); want one folder per shard", strings.Join(absent, ", "), n-1))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("bench: merge: %s", strings.Join(problems, "; "))
 	}
 	if err := checkMergeTarget(out, first.ConfigHash); err != nil {
 		return err

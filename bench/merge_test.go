@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mergeConfig is a tiny experiment: 2 problems × 2 optimizers × 3 seeds.
@@ -164,11 +168,11 @@ func TestMergeErrors(t *testing.T) {
 		want string // substring of the error
 	}{
 		{"none", filepath.Join(root, "m0"), nil, "no shard folders"},
-		{"one missing", filepath.Join(root, "m1"), []string{s0}, "shards 1 of 0…1 are missing"},
+		{"one missing", filepath.Join(root, "m1"), []string{s0}, "shards 1 of 0…1 have no folder among the arguments"},
 		{"twice", filepath.Join(root, "m2"), []string{s0, s0}, "given twice"},
 		{"other config", filepath.Join(root, "m3"), []string{s0, o1}, "same configuration"},
 		{"other shard count", filepath.Join(root, "m4"), []string{s0, t0}, "shards"},
-		{"incomplete", filepath.Join(root, "m5"), []string{s0, inc}, "incomplete"},
+		{"incomplete", filepath.Join(root, "m5"), []string{s0, inc}, "unfinished, it stopped before finishing: rerun its command"},
 		{"run missing", filepath.Join(root, "m6"), []string{s0, short}, "no row for run xor/irprop+/seed 3, whose trajectory is at trace.csv:"},
 		{"out is a shard", s0, []string{s0, s1}, "is one of the shard folders"},
 		{"out holds other results", o1, []string{s0, s1}, "holds other results"},
@@ -194,4 +198,31 @@ func TestMergeErrors(t *testing.T) {
 	if err := Merge(context.Background(), filepath.Join(root, "copy"), []string{whole}); err != nil {
 		t.Errorf("merging an unsharded folder: %v", err)
 	}
+}
+
+// TestMergeShardStillRunning checks that merge tells a shard still being
+// written (its folder locked by a running process) from one that stopped.
+func TestMergeShardStillRunning(t *testing.T) {
+	root := t.TempDir()
+	cfg := Config{Problems: []string{"seed3"}, Optimizers: []string{"irprop-"}, Seeds: 4, Budget: 20}
+	plan, err := NewPlan(cfg)
+	require.NoError(t, err)
+	s0, s1 := filepath.Join(root, "s0"), filepath.Join(root, "s1")
+	require.NoError(t, Run(context.Background(), plan, s0, Options{Shard: 0, Shards: 2}))
+	require.NoError(t, Run(context.Background(), plan, s1, Options{Shard: 1, Shards: 2}))
+	man, err := ReadManifest(s1)
+	require.NoError(t, err)
+	man.Complete = false
+	b, err := json.Marshal(man)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(s1, ManifestFile), b, 0o644))
+	l, err := LockDir(s1) // as the shard's running process would hold it
+	require.NoError(t, err)
+	err = Merge(context.Background(), filepath.Join(root, "m"), []string{s0, s1})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is still running")
+	require.NoError(t, l.Unlock())
+	err = Merge(context.Background(), filepath.Join(root, "m"), []string{s0, s1})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stopped before finishing")
 }
