@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/optbench/optbench/optim"
 )
 
 // Finding is one thing wrong in a results folder: the file, the line
@@ -527,6 +529,8 @@ func checkRow(r *Record, t *Task, targets []Target, cfg Config) string {
 		return fmt.Sprintf("iterations %d above the budget %d (expected at most the budget)", r.Iters, r.Budget)
 	case r.GradEvals > r.Evals:
 		return fmt.Sprintf("grad_evaluations %d above evaluations %d (expected a gradient evaluation to count as an evaluation too)", r.GradEvals, r.Evals)
+	case t.Method.Kind == optim.KindGradient && r.Evals < r.Iters:
+		return fmt.Sprintf("evaluations %d below iterations %d (expected at least one evaluation per iteration of %s, a gradient method)", r.Evals, r.Iters, t.Method.Name)
 	case math.IsNaN(r.Seconds) || math.IsInf(r.Seconds, 0) || r.Seconds < 0:
 		return fmt.Sprintf("seconds %q (expected a finite time ≥ 0)", fl(r.Seconds))
 	case math.IsNaN(r.FinalLoss):
