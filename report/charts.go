@@ -198,9 +198,9 @@ func (w *writer) precision(p *optim.Problem) error {
 			s.Y = append(s.Y, median(errs))
 		}
 		series = append(series, s)
-		if v, at, n := floorOf(g, paramErr); n > 0 {
+		if v, at, n, cause := w.e.floorOf(g, paramErr); n > 0 {
 			floors = append(floors, plots.Floor{Name: name, X: at, Value: v})
-			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", name, fmtG(v), n, len(g.Runs)))
+			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs, %s)", name, fmtG(v), n, len(g.Runs), cause))
 		}
 	}
 	both := false
@@ -253,7 +253,7 @@ func (w *writer) precision(p *optim.Problem) error {
 		return err
 	}
 	caption := fmt.Sprintf("Median across seeds of the best %s reached within each iteration budget, on `%s`. "+
-		"Dashed lines: the tutorial's equality tolerance 1e-7", strings.SplitN(ylabel, " (", 2)[0], p.Name)
+		"Dashed lines: the tutorial's equality tolerance 1e-7", strings.TrimPrefix(strings.SplitN(ylabel, " (", 2)[0], "best "), p.Name)
 	if resolution != "" {
 		caption += " and " + resolution
 	}
@@ -262,7 +262,7 @@ func (w *writer) precision(p *optim.Problem) error {
 		caption += fmt.Sprintf(" Dashed curves (“%s”): the same runs in %[2]s arithmetic, from the same starting weights rounded to %[2]s, so the gap between an optimizer's two curves is what the arithmetic alone changes.", plots.Float32Suffix[1:], w.e.otherPrecision)
 	}
 	if len(floorText) > 0 {
-		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
+		caption += " Circles mark the median floor of the plateaued runs of each optimizer's most common end cause (the findings list every cause): " + strings.Join(floorText, "; ") + "."
 	} else {
 		caption += " No run plateaued within its budget."
 	}

@@ -67,6 +67,10 @@ func load(dir string) (*experiment, error) {
 			e.precision, e.otherPrecision = optim.Float64, optim.Float32
 		}
 	}
+	e.causes = map[*bench.Record]bench.EndCause{}
+	for i, c := range bench.EndCauses(plan, recs) {
+		e.causes[recs[i]] = c
+	}
 	for _, g := range groups {
 		if g.Precision == e.precision {
 			e.groups[[2]string{g.Problem, g.Optimizer}] = g
@@ -191,7 +195,7 @@ func (w *writer) markdown() []byte {
 	b.WriteString("Per problem and optimizer: the success rate on the problem's headline target with its 95% Wilson interval, " +
 		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's average runtime aRT with a 95% bootstrap confidence interval " +
 		"(resampling the runs, B = 2000), the share of runs reaching loss ≤ 1e-7, " +
-		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration. " +
+		"the runs by the cause of their end with the median best loss of each cause (never a median across causes; see “Why the runs end” above), the median final loss and the median time per iteration. " +
 		w.artChargesText() + "\n\n")
 	for _, p := range e.problems {
 		w.headline(&b, p)
@@ -232,6 +236,13 @@ const methodsText = `## Statistical methods
 - **Per-problem winners by success:** Fisher's exact test of the two success rates and Newcombe's hybrid score interval for their difference (Newcombe 1998, method 10), Holm-corrected over the problems.
 - **Pairs of optimizers:** the Vargha–Delaney A12 effect size (Vargha & Delaney 2000); on the runs paired by seed (same starting weights) the exact sign test and the Wilcoxon signed-rank test on log10 values
   (so that a few differences many decades larger cannot decide it); the Mann–Whitney U test in ` + "`compare.csv`" + `. Holm's correction (Holm 1979) runs over the pairs of one problem, precision and metric.
+- **Why a run ends** (` + "`bench.Classify`" + `; a floor is always reported per cause, never as a median across causes), tried in this order:
+  *diverged*; *saturated* — sigmoid outputs with a loss below 2^(−2p)/(N·K) (p = 53 significand bits in float64, 24 in float32), 0 included: every output within the spacing below 1 of its 0/1 target, so a lower loss only says the weights grew while the residuals underflowed;
+  *optimum* — a parameter error within 1000 spacings of the known optimum's largest coordinate, or a loss of exactly 0 on other outputs;
+  *budget* — still improving when the budget ended; *target* — stopped after every target;
+  *step-bound* — a plateau of an optimizer with a delta-min setting at a parameter error within 1000 × delta-min of a known optimum;
+  *local minimum* — a plateau 1000 times or more above the best loss any run reached on the problem in that arithmetic (never on a linear network, whose MSE is convex);
+  *plateau* — any other plateau.
 - **Quartiles and medians:** R's type 7 (Hyndman & Fan 1996); median confidence intervals are order-statistic (binomial) intervals.
 
 `
@@ -255,7 +266,7 @@ func (w *writer) groupsInOrder() []*bench.Group {
 func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 	target := bench.HeadlineTarget(p)
 	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
-	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
+	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | runs by end cause: median best loss | median final loss | time/iter |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range w.e.methods {
 		g := w.e.group(p.Name, m)
@@ -264,11 +275,11 @@ func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 		}
 		s, _ := w.e.targetStat(g, target)
 		l7, _ := w.e.targetStat(g, "loss_1e-07")
-		floor, _, n := floorOf(g, false)
-		floorS := "–"
-		if n > 0 {
-			floorS = fmt.Sprintf("%s (%d/%d)", fmtLoss(floor), n, len(g.Runs))
+		var ends []string
+		for _, c := range w.e.byCause(g, false) {
+			ends = append(ends, fmt.Sprintf("%s %d: %s", c.cause, c.n, fmtLoss(c.median)))
 		}
+		floorS := strings.Join(ends, "; ")
 		var final []float64
 		for _, r := range g.Runs {
 			final = append(final, r.FinalLoss)

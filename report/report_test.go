@@ -72,7 +72,7 @@ func TestWriteEndToEnd(t *testing.T) {
 	text := string(md)
 	for _, s := range []string{"## What was run", "## What the data shows", "## Headline results", "## Pairwise comparisons",
 		"### `celsius` — headline target `param_1e-07`", "### `xor` — headline target `classified`",
-		"| `irprop-` |", "| `ga` |", "Precision limits on `celsius`", "Precision limits on `xor`",
+		"| `irprop-` |", "| `ga` |", "Why the runs on `celsius`", "Why the runs on `xor`",
 		"## Verdict", "a failed run those it spent until it stopped — its budget only if it ran to the budget", "aRT (evals) [95% CI]"} {
 		assert.Contains(t, text, s)
 	}
