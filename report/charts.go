@@ -335,7 +335,7 @@ func (w *writer) finalBoxes(p *optim.Problem) error {
 		return err
 	}
 	caption := fmt.Sprintf("Box plots of the final loss of every seed on `%s` (log scale: boxes are computed on log10 of the loss). "+
-		"A final loss of exactly 0 (reachable in float64) cannot be drawn on a log axis.", p.Name)
+		"Final losses of exactly 0 are counted in the shaded \"= 0\" strip below the axis (the boxes are of the other runs).", p.Name)
 	caption += w.divergedNote(p)
 	return w.save(pl, "final-"+p.Name, title, caption, note)
 }
