@@ -231,7 +231,7 @@ const methodsText = `## Statistical methods
   Its 95% confidence interval is the percentile bootstrap over runs (B = 2000; Efron & Tibshirani 1993); a resample without a success has aRT ∞.
   A ratio of two aRTs gets the same interval, resampling both groups. The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
 - **Overall ranking:** per problem, the optimizers are ranked by aRT to the problem's headline target (ties averaged); Friedman's test of equal mean ranks, with Iman and Davenport's F form,
-  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
+  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30; q_α from the Studentized range at infinite degrees of freedom, for any number of optimizers). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
 - **Performance and data profiles:** Dolan and Moré (2002, Math. Program. 91:201–213) on aRT ratios to the best per problem; Moré and Wild (2009, SIAM J. Optim. 20:172–191) on aRT in units of (n + 1) loss evaluations.
 - **Per-problem winners by success:** Fisher's exact test of the two success rates and Newcombe's hybrid score interval for their difference (Newcombe 1998, method 10), Holm-corrected over the problems.
 - **Pairs of optimizers:** the Vargha–Delaney A12 effect size (Vargha & Delaney 2000); on the runs paired by seed (same starting weights) the exact sign test and the Wilcoxon signed-rank test on log10 values

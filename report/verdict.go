@@ -99,9 +99,6 @@ func (o *overall) sentence() string {
 	test := fmt.Sprintf("Friedman χ²_F = %.2f with %d degrees of freedom, p = %s; Iman–Davenport F_F = %.2f, p = %s",
 		r.ChiSq, r.K-1, fmtP(r.P), r.FF, fmtP(r.PF))
 	cdText := fmt.Sprintf("Nemenyi critical difference CD = %.2f at α = %.2g", o.cd, alpha)
-	if math.IsNaN(o.cd) {
-		cdText = "no Nemenyi critical difference (tabulated for 2 to 10 optimizers only)"
-	}
 	head := fmt.Sprintf("Ranked by aRT to each problem's headline target on %d problems (1 = fewest loss evaluations; ties, e.g. two optimizers that never reach it, share their rank), the mean ranks are %s.",
 		r.N, strings.Join(ranks, ", "))
 	best := idx[0]
