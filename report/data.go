@@ -214,3 +214,24 @@ func sortedFloats(xs []float64) []float64 {
 	sort.Float64s(s)
 	return s
 }
+
+// evalBudget returns the loss-evaluation budget of problem p's runs, 0 if
+// none.
+func (e *experiment) evalBudget(p string) int {
+	for _, t := range e.plan.Tasks {
+		if t.Problem.Name == p {
+			return t.EvalBudget
+		}
+	}
+	return 0
+}
+
+// artAtBudget returns g's aRT on target with every failure charged its
+// whole budget (bench.Group.CostsAtBudget).
+func (e *experiment) artAtBudget(g *bench.Group, target string) float64 {
+	c, s, ok := g.CostsAtBudget(target, e.evalBudget(g.Problem))
+	if !ok {
+		return math.NaN()
+	}
+	return stats.ART(c, s)
+}

@@ -207,13 +207,30 @@ func (w *writer) gaVersusGradient(p *optim.Problem) string {
 	}
 	lo, hi := bench.ARTRatioCI(ga, bestGroup, target)
 	ci := fmt.Sprintf("95%% bootstrap CI of the ratio %s–%s", fmtRatio(lo), fmtRatio(hi))
+	charged := chargingText(gs.ERT/best.s.ERT, w.e.artAtBudget(ga, target), w.e.artAtBudget(bestGroup, target))
 	if gs.ERT <= best.s.ERT {
-		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.",
-			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi))
+		return fmt.Sprintf("On `%s`, the GA overtakes the gradient methods per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.%s",
+			p.Name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi), charged)
 	}
-	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; GA %d/%d runs, %s %d/%d).",
+	return fmt.Sprintf("On `%s`, the GA needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; GA %d/%d runs, %s %d/%d).%s",
 		p.Name, gs.ERT/best.s.ERT, best.name, target, ci, ratioCaveat(lo, hi), fmtCount(gs.ERT), fmtCount(best.s.ERT), gs.Successes, gs.Runs,
-		best.name, best.s.Successes, best.s.Runs)
+		best.name, best.s.Successes, best.s.Runs, charged)
+}
+
+// chargingText compares a ratio of aRTs (failures charged what they spent,
+// COCO's rule) with the ratio when every failure is charged its whole
+// budget (a over b, both under that rule), and says when the order of the
+// two flips: then the stopping rule, not the optimizers, decides it.
+func chargingText(ratio, budgetA, budgetB float64) string {
+	if math.IsNaN(budgetA) || math.IsNaN(budgetB) || math.IsInf(budgetA, 1) || math.IsInf(budgetB, 1) {
+		return ""
+	}
+	r := budgetA / budgetB
+	s := fmt.Sprintf(" Charging every failed run its whole budget instead of what it spent, the ratio is %.3g× (aRT %s against %s)", r, fmtCount(budgetA), fmtCount(budgetB))
+	if (ratio < 1) != (r < 1) && ratio != 1 && r != 1 {
+		return s + ": the order flips, so the stopping rule, not the optimizers, decides this comparison."
+	}
+	return s + ": the order holds under both rules."
 }
 
 // fmtRatio formats a ratio bound: 3 significant digits, ∞, or – (NaN).

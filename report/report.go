@@ -229,7 +229,7 @@ const methodsText = `## Statistical methods
 - **Success rate:** Wilson's score interval at 95% (Wilson 1927; Newcombe 1998, method 3), which keeps its coverage for small n and rates near 0 or 1.
 - **aRT:** COCO's average runtime (Hansen et al. 2021): the loss evaluations of all runs, a failed run charged what it spent until it stopped, divided by the successes.
   Its 95% confidence interval is the percentile bootstrap over runs (B = 2000; Efron & Tibshirani 1993); a resample without a success has aRT ∞.
-  A ratio of two aRTs gets the same interval, resampling both groups. The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
+  A ratio of two aRTs gets the same interval, resampling both groups, and is also given with every failure charged its whole budget (so that a stopping rule cannot decide it). The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
 - **Overall ranking:** per problem, the optimizers are ranked by aRT to the problem's headline target (ties averaged); Friedman's test of equal mean ranks, with Iman and Davenport's F form,
   and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30; q_α from the Studentized range at infinite degrees of freedom, for any number of optimizers). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
 - **Performance and data profiles:** Dolan and Moré (2002, Math. Program. 91:201–213) on aRT ratios to the best per problem; Moré and Wild (2009, SIAM J. Optim. 20:172–191) on aRT in units of (n + 1) loss evaluations.
@@ -345,7 +345,7 @@ func (w *writer) artChargesText() string {
 	}
 	if len(parts) > 0 {
 		s += " The plateau rule counts iterations, so a plateau stop costs optimizers differently: the cheapest plateau-stopped failure was charged " +
-			strings.Join(parts, ", ") + " loss evaluations."
+			strings.Join(parts, ", ") + " loss evaluations; every ratio sentence therefore also gives the ratio with each failure charged its whole budget, and says when the order flips."
 	}
 	return s
 }
