@@ -100,7 +100,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 			bands = append(bands, b)
 		}
 		title := fmt.Sprintf("%s: loss vs %s", p.Name, ax.what)
-		ly, stripText := w.lossStrip(p, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
+		ly, stripText := w.lossStrip(p, false, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
 		pl, note, err := plots.ConvergenceWith(title, ax.label, "loss (MSE)", bands, ly)
 		if err != nil {
 			return err
@@ -146,13 +146,17 @@ func (w *writer) lossCut(p *optim.Problem) (cut float64, why string) {
 // lossStrip returns the y-axis strip of a loss chart of p and the caption
 // sentence that explains it, with how many runs of each optimizer end in
 // it (value says what a run ends with).
-func (w *writer) lossStrip(p *optim.Problem, value func(*bench.Record) float64) (plots.LogY, string) {
+func (w *writer) lossStrip(p *optim.Problem, both bool, value func(*bench.Record) float64) (plots.LogY, string) {
 	cut, why := w.lossCut(p)
 	ly := plots.LogY{Cut: cut}
 	var parts []string
 	in, total := 0, 0
 	for _, m := range w.e.methods {
-		for _, g := range []*bench.Group{w.e.group(p.Name, m), w.e.other(p.Name, m)} {
+		gs := []*bench.Group{w.e.group(p.Name, m)}
+		if both {
+			gs = append(gs, w.e.other(p.Name, m))
+		}
+		for _, g := range gs {
 			if g == nil {
 				continue
 			}
@@ -246,7 +250,7 @@ func (w *writer) precision(p *optim.Problem) error {
 	if paramErr {
 		ly, stripText = w.paramStrip(p)
 	} else {
-		ly, stripText = w.lossStrip(p, func(r *bench.Record) float64 { return r.BestLoss })
+		ly, stripText = w.lossStrip(p, true, func(r *bench.Record) float64 { return r.BestLoss })
 	}
 	pl, note, err := plots.PrecisionLimitWith(title, "iteration budget", ylabel, series, refs, floors, ly)
 	if err != nil {
