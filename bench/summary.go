@@ -285,6 +285,32 @@ func (g *Group) Costs(target string) (cost []float64, success []bool, ok bool) {
 	return nil, nil, false
 }
 
+// CostsAtBudget is Costs with every failed run charged its whole budget
+// instead of what it spent until it stopped: evalBudget loss evaluations
+// (or what it spent, if more) if evalBudget > 0, else its spent evaluations extrapolated to its
+// iteration budget (Evals·Budget/Iters). Under this rule a stopping rule
+// (the plateau rule) cannot make an optimizer's failures cheap, so a
+// comparison that holds under both charging rules does not depend on it.
+func (g *Group) CostsAtBudget(target string, evalBudget int) (cost []float64, success []bool, ok bool) {
+	cost, success, ok = g.Costs(target)
+	if !ok {
+		return nil, nil, false
+	}
+	for i, r := range g.Runs {
+		if success[i] {
+			continue
+		}
+		switch {
+		case evalBudget > 0:
+			// A GA generation can end a little past the budget.
+			cost[i] = math.Max(cost[i], float64(evalBudget))
+		case r.Iters > 0:
+			cost[i] = math.Max(cost[i], math.Round(float64(r.Evals)*float64(r.Budget)/float64(r.Iters)))
+		}
+	}
+	return cost, success, true
+}
+
 // ARTRatioCI returns a 95% bootstrap confidence interval for the ratio
 // aRT(a)/aRT(b) on target (stats.ARTRatioCI, resampling each group's
 // runs), or NaNs if the target does not apply.

@@ -428,3 +428,24 @@ func TestLogPairs(t *testing.T) {
 	la, _ = bench.LogPairs([]float64{-1, 2}, []float64{1, 2})
 	assert.Equal(t, []float64{-1, 2}, la)
 }
+
+func TestCostsAtBudget(t *testing.T) {
+	// Group a (see TestTargetStats): costs 4, 41 (successes), 101 (ran to
+	// its budget of 100 iterations, 101 evaluations) and 31 (stopped at
+	// iteration 30 by a rule). Charged the whole budget instead, by hand:
+	// with an evaluation budget of 120 both failures cost 120; without one
+	// the second is extrapolated, 31·100/30 = 103.3 → 103, and the first
+	// keeps its 101.
+	gs := smGroups(t, smRecords())
+	cost, succ, ok := gs[0].CostsAtBudget("loss_1e-01", 120)
+	require.True(t, ok)
+	assert.Equal(t, []bool{true, true, false, false}, succ)
+	assert.Equal(t, []float64{4, 41, 120, 120}, cost)
+	cost, _, _ = gs[0].CostsAtBudget("loss_1e-01", 0)
+	assert.Equal(t, []float64{4, 41, 101, 103}, cost)
+	// aRT under the two rules: (4+41+101+31)/2 = 88.5 and (4+41+120+120)/2 = 142.5.
+	c, s, _ := gs[0].Costs("loss_1e-01")
+	assert.Equal(t, 88.5, stats.ART(c, s))
+	c, s, _ = gs[0].CostsAtBudget("loss_1e-01", 120)
+	assert.Equal(t, 142.5, stats.ART(c, s))
+}

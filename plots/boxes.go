@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strings"
 
@@ -27,8 +28,9 @@ type Group struct {
 // looks like a log axis but keeps gonum's box geometry exact and applies the
 // 1.5 IQR outlier rule in log space, which is what matters when values span
 // many decades. (p.Y.Scale therefore stays linear and p.Y.Min/Max are
-// log10 values.) Values that are non-finite, or ≤ 0 with logY, are dropped
-// and counted in the Note.
+// log10 values.) With logY, exact zeros are not dropped: each group's count
+// of them is drawn in a marked "= 0" strip below the axis. Values that are
+// non-finite, or negative with logY, are dropped and counted in the Note.
 func Boxes(title, yLabel string, groups []Group, logY bool) (*plot.Plot, Note, error) {
 	p := newPlot(title, "", yLabel, gridHorizontal)
 	var nb noteBuilder
@@ -40,9 +42,14 @@ func Boxes(title, yLabel string, groups []Group, logY bool) (*plot.Plot, Note, e
 	}
 	drawn := 0
 	var boxes []plot.Plotter
+	zeros := make([]int, len(groups))
 	for i, g := range groups {
 		var vs plotter.Values
 		for _, v := range g.Values {
+			if logY && v == 0 {
+				zeros[i]++
+				continue
+			}
 			if !ok(v, logY) {
 				nb.drop("value", why, g.Name, 1)
 				continue
@@ -53,8 +60,11 @@ func Boxes(title, yLabel string, groups []Group, logY bool) (*plot.Plot, Note, e
 			vs = append(vs, v)
 			ys.add(v)
 		}
-		counts[i] = len(vs)
+		counts[i] = len(vs) + zeros[i]
 		if len(vs) == 0 {
+			if zeros[i] > 0 {
+				drawn++
+			}
 			continue
 		}
 		look := Style(g.Name)
@@ -99,6 +109,7 @@ func Boxes(title, yLabel string, groups []Group, logY bool) (*plot.Plot, Note, e
 			}
 		}
 		p.Y.Tick.Marker = pow10Ticks{}
+		addZeroCounts(p, zeros)
 	} else {
 		setLinear(&p.Y, ys)
 	}
@@ -128,4 +139,53 @@ func boxNames(groups []Group, counts []int) []string {
 		}
 	}
 	return names
+}
+
+// zeroCounts draws, in a strip below a log10-valued axis, each group's
+// number of exact zeros.
+type zeroCounts struct {
+	zeros   []int
+	top, at float64 // log10 values of the strip's upper edge and its row
+	text    draw.TextStyle
+}
+
+// addZeroCounts widens p's y axis (log10 values) by a strip for the
+// groups' zeros, when there are any.
+func addZeroCounts(p *plot.Plot, zeros []int) {
+	any := false
+	for _, z := range zeros {
+		any = any || z > 0
+	}
+	if !any {
+		return
+	}
+	z := &zeroCounts{zeros: zeros, top: p.Y.Min, text: textStyle(sansFace, annotSize+0.5, mutedText)}
+	gap := math.Max(0.8, 0.12*(p.Y.Max-p.Y.Min))
+	p.Y.Min = z.top - gap
+	z.at = z.top - gap/2
+	p.Y.Tick.Marker = boxStripTicks{s: z}
+	p.Add(z)
+}
+
+func (z *zeroCounts) Plot(c draw.Canvas, p *plot.Plot) {
+	tx, ty := p.Transforms(&c)
+	y1 := ty(z.top)
+	c.FillPolygon(color.Gray{Y: 0xEE}, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: y1}, {X: c.Min.X, Y: y1}})
+	c.StrokeLine2(draw.LineStyle{Color: refColor, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}, c.Min.X, y1, c.Max.X, y1)
+	sty := z.text
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	for i, n := range z.zeros {
+		if n == 0 {
+			continue
+		}
+		c.FillText(sty, vg.Point{X: tx(float64(i)), Y: ty(z.at)}, fmt.Sprintf("%d runs = 0", n))
+	}
+}
+
+// boxStripTicks is pow10Ticks above the strip and "= 0" at its row.
+type boxStripTicks struct{ s *zeroCounts }
+
+func (t boxStripTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := pow10Ticks{}.Ticks(t.s.top, max)
+	return append(ticks, plot.Tick{Value: t.s.at, Label: "= 0"})
 }

@@ -46,7 +46,7 @@ func ExampleConvergence() {
 	fmt.Println("saved")
 	// Output:
 	// XOR training loss
-	// x: 1..1000, y: 2.5e-34..1
+	// x: 1..1000, y: 3.2e-35..1
 	// 3 dropped: 2 median points with non-positive or non-finite values not drawn (log-log axes): rprop+ 1, backprop 1; 1 quartile point with non-positive or non-finite X, Q1 or Q3 not shaded (log-log axes): rprop+ 1
 	// saved
 }

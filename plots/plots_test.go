@@ -171,8 +171,8 @@ func TestConvergence(t *testing.T) {
 			kinds:  map[string]int{"*plotter.Grid": 1, "*plotter.Polygon": 1, "*plotter.Line": 2, "*plotter.Scatter": 2, "*plots.sideLegend": 1, "*plots.yStrip": 1},
 			legend: []string{"rprop+", "backprop"},
 			// Data 1e-5..2 → axis 1e-5..2 (5.3 decades); the strip adds
-			// max(0.8, 0.12·5.3) = 0.8 decades below.
-			xmin: 1, xmax: 1000, ymin: 1e-5 / math.Pow(10, 0.8), ymax: 2,
+			// max(1, 0.15·5.3) = 1 decade below.
+			xmin: 1, xmax: 1000, ymin: 1e-6, ymax: 2,
 		},
 		{
 			name:  "nothing drawable",
@@ -362,8 +362,10 @@ func TestBoxes(t *testing.T) {
 		dropped    int
 		noteHas    string
 	}{
-		{name: "log", logY: true, boxes: 2, ymin: -20, ymax: -2, yLabels: []string{"1e-18", "1e-15", "1e-12", "1e-9", "1e-6", "1e-3"}, dropped: 4,
-			noteHas: "4 values with non-positive or non-finite value not drawn (log scale): rprop+ 3, adam 1"},
+		// The exact 0 of rprop+ goes to the "= 0" strip, 0.12 × 18 = 2.16
+		// decades below the axis (its row at half that).
+		{name: "log", logY: true, boxes: 2, ymin: -22.16, ymax: -2, yLabels: []string{"1e-18", "1e-15", "1e-12", "1e-9", "1e-6", "1e-3", "= 0"}, dropped: 3,
+			noteHas: "3 values with non-positive or non-finite value not drawn (log scale): rprop+ 2, adam 1"},
 		{name: "linear", logY: false, boxes: 2, ymin: -1, ymax: 0.5, yLabels: []string{"-1.0", "-0.5", "0.0", "0.5"}, dropped: 2,
 			noteHas: "2 values with non-finite value not drawn: rprop+ 1, adam 1"},
 	}
@@ -381,6 +383,17 @@ func TestBoxes(t *testing.T) {
 			assert.Equal(t, tc.yLabels, labels)
 			assert.Equal(t, tc.dropped, note.Dropped)
 			assert.Equal(t, tc.noteHas, note.Text)
+			if tc.logY {
+				var z *zeroCounts
+				for _, pl := range plotters(t, p) {
+					if v, ok := pl.(*zeroCounts); ok {
+						z = v
+					}
+				}
+				require.NotNil(t, z)
+				assert.Equal(t, []int{1, 0, 0}, z.zeros)
+				assert.InDelta(t, -21.08, z.at, 1e-9)
+			}
 			x := tickLabels(p.X)
 			assert.Equal(t, "adam\nno data", x[2])
 			assert.True(t, strings.HasPrefix(x[0], "rprop+\nn="), x[0])

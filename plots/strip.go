@@ -68,10 +68,11 @@ func (s *yStrip) finish(p *plot.Plot) {
 	// The axis keeps the range of the values it shows (values below Cut
 	// are not among them); the strip goes below it.
 	s.top = p.Y.Min
+	// The strip's values sit in its upper third, its text below them.
 	decades := math.Log10(p.Y.Max / s.top)
-	gap := math.Max(0.8, 0.12*decades)
+	gap := math.Max(1, 0.15*decades)
 	p.Y.Min = s.top / math.Pow(10, gap)
-	s.at = s.top / math.Pow(10, gap/2)
+	s.at = s.top / math.Pow(10, gap/3)
 	p.Y.Tick.Marker = stripTicks{inner: p.Y.Tick.Marker, s: s}
 	p.Add(s)
 }
@@ -111,8 +112,8 @@ func (s *yStrip) Plot(c draw.Canvas, p *plot.Plot) {
 	c.FillPolygon(color.Gray{Y: 0xEE}, []vg.Point{{X: c.Min.X, Y: y0}, {X: c.Max.X, Y: y0}, {X: c.Max.X, Y: y1}, {X: c.Min.X, Y: y1}})
 	c.StrokeLine2(draw.LineStyle{Color: refColor, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}, c.Min.X, y1, c.Max.X, y1)
 	sty := s.text
-	sty.XAlign, sty.YAlign = draw.XRight, draw.YTop
-	c.FillText(sty, vg.Point{X: c.Max.X - vg.Points(4), Y: y1 - vg.Points(1.5)}, s.caption())
+	sty.XAlign, sty.YAlign = draw.XRight, draw.YBottom
+	c.FillText(sty, vg.Point{X: c.Max.X - vg.Points(4), Y: y0 + vg.Points(1.5)}, s.caption())
 }
 
 // stripTicks hides the inner ticks inside the strip and labels its level.

@@ -101,7 +101,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 			bands = append(bands, b)
 		}
 		title := fmt.Sprintf("%s: loss vs %s", p.Name, ax.what)
-		ly, stripText := w.lossStrip(p, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
+		ly, stripText := w.lossStrip(p, false, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
 		pl, note, err := plots.ConvergenceWith(title, ax.label, "loss (MSE)", bands, ly)
 		if err != nil {
 			return err
@@ -147,13 +147,17 @@ func (w *writer) lossCut(p *optim.Problem) (cut float64, why string) {
 // lossStrip returns the y-axis strip of a loss chart of p and the caption
 // sentence that explains it, with how many runs of each optimizer end in
 // it (value says what a run ends with).
-func (w *writer) lossStrip(p *optim.Problem, value func(*bench.Record) float64) (plots.LogY, string) {
+func (w *writer) lossStrip(p *optim.Problem, both bool, value func(*bench.Record) float64) (plots.LogY, string) {
 	cut, why := w.lossCut(p)
 	ly := plots.LogY{Cut: cut}
 	var parts []string
 	in, total := 0, 0
 	for _, m := range w.e.methods {
-		for _, g := range []*bench.Group{w.e.group(p.Name, m), w.e.other(p.Name, m)} {
+		gs := []*bench.Group{w.e.group(p.Name, m)}
+		if both {
+			gs = append(gs, w.e.other(p.Name, m))
+		}
+		for _, g := range gs {
 			if g == nil {
 				continue
 			}
@@ -199,9 +203,9 @@ func (w *writer) precision(p *optim.Problem) error {
 			s.Y = append(s.Y, median(errs))
 		}
 		series = append(series, s)
-		if v, at, n := floorOf(g, paramErr); n > 0 {
+		if v, at, n, cause := w.e.floorOf(g, paramErr); n > 0 {
 			floors = append(floors, plots.Floor{Name: name, X: at, Value: v})
-			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs)", name, fmtG(v), n, len(g.Runs)))
+			floorText = append(floorText, fmt.Sprintf("%s %s (%d of %d runs, %s)", name, fmtG(v), n, len(g.Runs), cause))
 		}
 	}
 	both := false
@@ -247,14 +251,14 @@ func (w *writer) precision(p *optim.Problem) error {
 	if paramErr {
 		ly, stripText = w.paramStrip(p)
 	} else {
-		ly, stripText = w.lossStrip(p, func(r *bench.Record) float64 { return r.BestLoss })
+		ly, stripText = w.lossStrip(p, true, func(r *bench.Record) float64 { return r.BestLoss })
 	}
 	pl, note, err := plots.PrecisionLimitWith(title, "iteration budget", ylabel, series, refs, floors, ly)
 	if err != nil {
 		return err
 	}
 	caption := fmt.Sprintf("Median across seeds of the best %s reached within each iteration budget, on `%s`. "+
-		"Dashed lines: the tutorial's equality tolerance 1e-7", strings.SplitN(ylabel, " (", 2)[0], p.Name)
+		"Dashed lines: the tutorial's equality tolerance 1e-7", strings.TrimPrefix(strings.SplitN(ylabel, " (", 2)[0], "best "), p.Name)
 	if resolution != "" {
 		caption += " and " + resolution
 	}
@@ -263,7 +267,7 @@ func (w *writer) precision(p *optim.Problem) error {
 		caption += fmt.Sprintf(" Dashed curves (“%s”): the same runs in %[2]s arithmetic, from the same starting weights rounded to %[2]s, so the gap between an optimizer's two curves is what the arithmetic alone changes.", plots.Float32Suffix[1:], w.e.otherPrecision)
 	}
 	if len(floorText) > 0 {
-		caption += " Circles mark the median precision floor of the runs that plateaued: " + strings.Join(floorText, "; ") + "."
+		caption += " Circles mark the median floor of the plateaued runs of each optimizer's most common end cause (the findings list every cause): " + strings.Join(floorText, "; ") + "."
 	} else {
 		caption += " No run plateaued within its budget."
 	}
@@ -336,7 +340,7 @@ func (w *writer) finalBoxes(p *optim.Problem) error {
 		return err
 	}
 	caption := fmt.Sprintf("Box plots of the final loss of every seed on `%s` (log scale: boxes are computed on log10 of the loss). "+
-		"A final loss of exactly 0 (reachable in float64) cannot be drawn on a log axis.", p.Name)
+		"Final losses of exactly 0 are counted in the shaded \"= 0\" strip below the axis (the boxes are of the other runs).", p.Name)
 	caption += w.divergedNote(p)
 	return w.save(pl, "final-"+p.Name, title, caption, note)
 }

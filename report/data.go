@@ -28,6 +28,41 @@ type experiment struct {
 	stats map[*bench.Group][]bench.TargetStat
 	// ranking caches overallRanking.
 	ranking *overall
+	// causes holds every run's end cause (bench.EndCauses).
+	causes map[*bench.Record]bench.EndCause
+}
+
+// causeOrder is the order in which end causes are listed.
+var causeOrder = []bench.EndCause{bench.EndOptimum, bench.EndSaturated, bench.EndStepBound, bench.EndLocalMin,
+	bench.EndPlateau, bench.EndBudget, bench.EndTarget, bench.EndDiverged}
+
+// causeGroup is the runs of a group that ended for one cause, with the
+// median of their best error.
+type causeGroup struct {
+	cause  bench.EndCause
+	n      int
+	median float64 // median best error (loss or parameter error)
+	at     float64 // median iteration the plateau began at, NaN if none plateaued
+}
+
+// byCause splits g's runs by end cause, in causeOrder.
+func (e *experiment) byCause(g *bench.Group, paramErr bool) []causeGroup {
+	vals := map[bench.EndCause][]float64{}
+	its := map[bench.EndCause][]float64{}
+	for _, r := range g.Runs {
+		c := e.causes[r]
+		vals[c] = append(vals[c], bestErrBy(r, r.Iters, paramErr))
+		if r.Status == bench.StatusPlateau {
+			its[c] = append(its[c], float64(r.FloorIter))
+		}
+	}
+	var out []causeGroup
+	for _, c := range causeOrder {
+		if v := vals[c]; len(v) > 0 {
+			out = append(out, causeGroup{cause: c, n: len(v), median: median(v), at: median(its[c])})
+		}
+	}
+	return out
 }
 
 // kind returns the Kind of the experiment's optimizer called name
@@ -100,12 +135,27 @@ func bestErrBy(r *bench.Record, c int, paramErr bool) float64 {
 }
 
 // floorOf returns the median precision floor of the group's plateaued
-// runs (in the chart's error metric), the median iteration it began at,
-// and how many runs plateaued.
-func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
+// runs of their most common end cause (in the chart's error metric), the
+// median iteration it began at, how many runs that is, and the cause: a
+// median is never taken across causes.
+func (e *experiment) floorOf(g *bench.Group, paramErr bool) (value, at float64, n int, cause bench.EndCause) {
+	count := map[bench.EndCause]int{}
+	for _, r := range g.Runs {
+		if r.Status == bench.StatusPlateau {
+			count[e.causes[r]]++
+		}
+	}
+	for _, c := range causeOrder {
+		if count[c] > n {
+			n, cause = count[c], c
+		}
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN(), 0, ""
+	}
 	var vs, its []float64
 	for _, r := range g.Runs {
-		if r.Status != bench.StatusPlateau {
+		if r.Status != bench.StatusPlateau || e.causes[r] != cause {
 			continue
 		}
 		if paramErr {
@@ -115,10 +165,7 @@ func floorOf(g *bench.Group, paramErr bool) (value, at float64, n int) {
 		}
 		its = append(its, float64(r.FloorIter))
 	}
-	if len(vs) == 0 {
-		return math.NaN(), math.NaN(), 0
-	}
-	return median(vs), median(its), len(vs)
+	return median(vs), median(its), len(vs), cause
 }
 
 // targetStat returns g's TargetStat for the target called name, with the
@@ -177,4 +224,25 @@ func sortedFloats(xs []float64) []float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
 	return s
+}
+
+// evalBudget returns the loss-evaluation budget of problem p's runs, 0 if
+// none.
+func (e *experiment) evalBudget(p string) int {
+	for _, t := range e.plan.Tasks {
+		if t.Problem.Name == p {
+			return t.EvalBudget
+		}
+	}
+	return 0
+}
+
+// artAtBudget returns g's aRT on target with every failure charged its
+// whole budget (bench.Group.CostsAtBudget).
+func (e *experiment) artAtBudget(g *bench.Group, target string) float64 {
+	c, s, ok := g.CostsAtBudget(target, e.evalBudget(g.Problem))
+	if !ok {
+		return math.NaN()
+	}
+	return stats.ART(c, s)
 }

@@ -115,7 +115,7 @@ func (w *writer) floors(p *optim.Problem) string {
 	if paramErr {
 		what = "parameter error"
 	}
-	return fmt.Sprintf("Precision limits on `%s` (%s where it stops improving) in %s: %s.", p.Name, what, w.e.precision,
+	return fmt.Sprintf("Why the runs on `%s` end, by cause (best %s; causes defined under Statistical methods) in %s: %s.", p.Name, what, w.e.precision,
 		strings.Join(w.floorParts(p, w.e.group), "; "))
 }
 
@@ -138,15 +138,15 @@ func (w *writer) floorsOther(p *optim.Problem) string {
 		if a == nil || b == nil {
 			continue
 		}
-		va, _, na := floorOf(a, paramErr)
-		vb, _, nb := floorOf(b, paramErr)
-		if na > 0 && nb > 0 && va > 0 && vb > 0 {
+		va, _, na, ca := w.e.floorOf(a, paramErr)
+		vb, _, nb, cb := w.e.floorOf(b, paramErr)
+		if na > 0 && nb > 0 && va > 0 && vb > 0 && ca == cb {
 			moves = append(moves, fmt.Sprintf("`%s` ×%s", m, fmtG(vb/va)))
 		}
 	}
-	s := fmt.Sprintf("Precision limits on `%s` (%s) in %s, same runs otherwise: %s.", p.Name, what, w.e.otherPrecision, strings.Join(parts, "; "))
+	s := fmt.Sprintf("Why the runs on `%s` end (%s) in %s, same runs otherwise: %s.", p.Name, what, w.e.otherPrecision, strings.Join(parts, "; "))
 	if len(moves) > 0 {
-		s += fmt.Sprintf(" The %s floor over the %s floor: %s.", w.e.otherPrecision, w.e.precision, strings.Join(moves, ", "))
+		s += fmt.Sprintf(" The %s floor over the %s floor, where both end for the same cause: %s.", w.e.otherPrecision, w.e.precision, strings.Join(moves, ", "))
 	}
 	return s
 }
@@ -165,16 +165,11 @@ func (w *writer) floorParts(p *optim.Problem, group func(p, m string) *bench.Gro
 		if g == nil {
 			continue
 		}
-		v, at, n := floorOf(g, paramErr)
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf("`%s` %s (median; %d/%d runs plateaued, from iteration ~%s)", m, fmtG(v), n, len(g.Runs), fmtCount(at)))
-			continue
+		var ends []string
+		for _, c := range w.e.byCause(g, paramErr) {
+			ends = append(ends, w.causeText(p, g, c, what))
 		}
-		var best []float64
-		for _, r := range g.Runs {
-			best = append(best, bestErrBy(r, r.Iters, paramErr))
-		}
-		parts = append(parts, fmt.Sprintf("`%s` no floor within the budget (median best %s %s)", m, what, fmtG(median(best))))
+		parts = append(parts, fmt.Sprintf("`%s` %s", m, strings.Join(ends, ", ")))
 	}
 	return parts
 }
@@ -219,13 +214,30 @@ func (w *writer) populationVersusOthers(p *optim.Problem, pm string) string {
 	}
 	lo, hi := bench.ARTRatioCI(ga, bestGroup, target)
 	ci := fmt.Sprintf("95%% bootstrap CI of the ratio %s–%s", fmtRatio(lo), fmtRatio(hi))
+	charged := chargingText(gs.ERT/best.s.ERT, w.e.artAtBudget(ga, target), w.e.artAtBudget(bestGroup, target))
 	if gs.ERT <= best.s.ERT {
-		return fmt.Sprintf("On `%s`, %s overtakes the other optimizers per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.",
-			p.Name, name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi))
+		return fmt.Sprintf("On `%s`, %s overtakes the other optimizers per evaluation on `%s`: aRT %s loss evaluations against %s for the best of them, `%s` (ratio %.3g×, %s)%s.%s",
+			p.Name, name, target, fmtCount(gs.ERT), fmtCount(best.s.ERT), best.name, gs.ERT/best.s.ERT, ci, ratioCaveat(lo, hi), charged)
 	}
-	return fmt.Sprintf("On `%s`, %s needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; %s %d/%d runs, %s %d/%d).",
+	return fmt.Sprintf("On `%s`, %s needs %.3g× the loss evaluations of `%s` to reach `%s` (%s%s; aRT %s against %s; %s %d/%d runs, %s %d/%d).%s",
 		p.Name, name, gs.ERT/best.s.ERT, best.name, target, ci, ratioCaveat(lo, hi), fmtCount(gs.ERT), fmtCount(best.s.ERT), pm, gs.Successes, gs.Runs,
-		best.name, best.s.Successes, best.s.Runs)
+		best.name, best.s.Successes, best.s.Runs, charged)
+}
+
+// chargingText compares a ratio of aRTs (failures charged what they spent,
+// COCO's rule) with the ratio when every failure is charged its whole
+// budget (a over b, both under that rule), and says when the order of the
+// two flips: then the stopping rule, not the optimizers, decides it.
+func chargingText(ratio, budgetA, budgetB float64) string {
+	if math.IsNaN(budgetA) || math.IsNaN(budgetB) || math.IsInf(budgetA, 1) || math.IsInf(budgetB, 1) {
+		return ""
+	}
+	r := budgetA / budgetB
+	s := fmt.Sprintf(" Charging every failed run its whole budget instead of what it spent, the ratio is %.3g× (aRT %s against %s)", r, fmtCount(budgetA), fmtCount(budgetB))
+	if (ratio < 1) != (r < 1) && ratio != 1 && r != 1 {
+		return s + ": the order flips, so the stopping rule, not the optimizers, decides this comparison."
+	}
+	return s + ": the order holds under both rules."
 }
 
 // fmtRatio formats a ratio bound: 3 significant digits, ∞, or – (NaN).
@@ -246,4 +258,46 @@ func ratioCaveat(lo, hi float64) string {
 		return ", which includes 1: the order is not established"
 	}
 	return ""
+}
+
+// causeText states one end cause of a group's runs with its median best
+// error (the causes are defined in the methods section).
+func (w *writer) causeText(p *optim.Problem, g *bench.Group, c causeGroup, what string) string {
+	runs := fmt.Sprintf("%d/%d", c.n, len(g.Runs))
+	from := ""
+	if !math.IsNaN(c.at) {
+		from = fmt.Sprintf(", from iteration ~%s", fmtCount(c.at))
+	}
+	switch c.cause {
+	case bench.EndOptimum:
+		if c.median == 0 {
+			return fmt.Sprintf("%s at the optimum exactly (%s 0)", runs, what)
+		}
+		return fmt.Sprintf("%s at the optimum to the arithmetic's resolution (median %s)", runs, fmtG(c.median))
+	case bench.EndSaturated:
+		return fmt.Sprintf("%s saturated (median loss %s, a measure of weight growth, not of fit)", runs, fmtG(c.median))
+	case bench.EndStepBound:
+		return fmt.Sprintf("%s at its step-size bound delta-min = %s (median %s%s)", runs, settingText(g.Runs[0].Settings, "delta-min"), fmtG(c.median), from)
+	case bench.EndLocalMin:
+		return fmt.Sprintf("%s at a local minimum (median %s%s)", runs, fmtG(c.median), from)
+	case bench.EndPlateau:
+		return fmt.Sprintf("%s stopped improving (median %s%s)", runs, fmtG(c.median), from)
+	case bench.EndBudget:
+		return fmt.Sprintf("%s still improving at the budget (median %s)", runs, fmtG(c.median))
+	case bench.EndTarget:
+		return fmt.Sprintf("%s stopped after every target (median %s)", runs, fmtG(c.median))
+	case bench.EndDiverged:
+		return fmt.Sprintf("%s diverged", runs)
+	}
+	return fmt.Sprintf("%s %s (median %s)", runs, c.cause, fmtG(c.median))
+}
+
+// settingText returns the value of key in canonical settings, or "?".
+func settingText(settings, key string) string {
+	for _, kv := range strings.Split(settings, ";") {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return "?"
 }

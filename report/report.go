@@ -67,6 +67,10 @@ func load(dir string) (*experiment, error) {
 			e.precision, e.otherPrecision = optim.Float64, optim.Float32
 		}
 	}
+	e.causes = map[*bench.Record]bench.EndCause{}
+	for i, c := range bench.EndCauses(plan, recs) {
+		e.causes[recs[i]] = c
+	}
 	for _, g := range groups {
 		if g.Precision == e.precision {
 			e.groups[[2]string{g.Problem, g.Optimizer}] = g
@@ -191,7 +195,7 @@ func (w *writer) markdown() []byte {
 	b.WriteString("Per problem and optimizer: the success rate on the problem's headline target with its 95% Wilson interval, " +
 		"median iterations and loss evaluations to that target (over the runs that reached it), COCO's average runtime aRT with a 95% bootstrap confidence interval " +
 		"(resampling the runs, B = 2000), the share of runs reaching loss ≤ 1e-7, " +
-		"the median precision floor of the runs that plateaued, the median final loss and the median time per iteration. " +
+		"the runs by the cause of their end with the median best loss of each cause (never a median across causes; see “Why the runs end” above), the median final loss and the median time per iteration. " +
 		w.artChargesText() + "\n\n")
 	for _, p := range e.problems {
 		w.headline(&b, p)
@@ -225,13 +229,20 @@ const methodsText = `## Statistical methods
 - **Success rate:** Wilson's score interval at 95% (Wilson 1927; Newcombe 1998, method 3), which keeps its coverage for small n and rates near 0 or 1.
 - **aRT:** COCO's average runtime (Hansen et al. 2021): the loss evaluations of all runs, a failed run charged what it spent until it stopped, divided by the successes.
   Its 95% confidence interval is the percentile bootstrap over runs (B = 2000; Efron & Tibshirani 1993); a resample without a success has aRT ∞.
-  A ratio of two aRTs gets the same interval, resampling both groups. The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
+  A ratio of two aRTs gets the same interval, resampling both groups, and is also given with every failure charged its whole budget (so that a stopping rule cannot decide it). The simulated-restart spread (COCO's dispersion) is in ` + "`targets.csv`" + ` as ` + "`ert_restart_lo/hi`" + `: a spread of runtimes, not a confidence interval.
 - **Overall ranking:** per problem, the optimizers are ranked by aRT to the problem's headline target (ties averaged); Friedman's test of equal mean ranks, with Iman and Davenport's F form,
-  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
+  and Nemenyi's critical difference for all pairs (Demšar 2006, JMLR 7:1–30; q_α from the Studentized range at infinite degrees of freedom, for any number of optimizers). The critical-difference diagram joins optimizers whose mean ranks differ by less than CD.
 - **Performance and data profiles:** Dolan and Moré (2002, Math. Program. 91:201–213) on aRT ratios to the best per problem; Moré and Wild (2009, SIAM J. Optim. 20:172–191) on aRT in units of (n + 1) loss evaluations.
 - **Per-problem winners by success:** Fisher's exact test of the two success rates and Newcombe's hybrid score interval for their difference (Newcombe 1998, method 10), Holm-corrected over the problems.
 - **Pairs of optimizers:** the Vargha–Delaney A12 effect size (Vargha & Delaney 2000); on the runs paired by seed (same starting weights) the exact sign test and the Wilcoxon signed-rank test on log10 values
   (so that a few differences many decades larger cannot decide it); the Mann–Whitney U test in ` + "`compare.csv`" + `. Holm's correction (Holm 1979) runs over the pairs of one problem, precision and metric.
+- **Why a run ends** (` + "`bench.Classify`" + `; a floor is always reported per cause, never as a median across causes), tried in this order:
+  *diverged*; *saturated* — sigmoid outputs with a loss below 2^(−2p)/(N·K) (p = 53 significand bits in float64, 24 in float32), 0 included: every output within the spacing below 1 of its 0/1 target, so a lower loss only says the weights grew while the residuals underflowed;
+  *optimum* — a parameter error within 1000 spacings of the known optimum's largest coordinate, or a loss of exactly 0 on other outputs;
+  *budget* — still improving when the budget ended; *target* — stopped after every target;
+  *step-bound* — a plateau of an optimizer with a delta-min setting at a parameter error within 1000 × delta-min of a known optimum;
+  *local minimum* — a plateau 1000 times or more above the best loss any run reached on the problem in that arithmetic (never on a linear network, whose MSE is convex);
+  *plateau* — any other plateau.
 - **Quartiles and medians:** R's type 7 (Hyndman & Fan 1996); median confidence intervals are order-statistic (binomial) intervals.
 
 `
@@ -255,7 +266,7 @@ func (w *writer) groupsInOrder() []*bench.Group {
 func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 	target := bench.HeadlineTarget(p)
 	fmt.Fprintf(b, "### `%s` — headline target `%s`\n\n", p.Name, target)
-	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | precision floor | median final loss | time/iter |\n")
+	b.WriteString("| optimizer | success [95% CI] | median iters | median evals | aRT (evals) [95% CI] | loss ≤ 1e-7 | runs by end cause: median best loss | median final loss | time/iter |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range w.e.methods {
 		g := w.e.group(p.Name, m)
@@ -264,11 +275,11 @@ func (w *writer) headline(b *bytes.Buffer, p *optim.Problem) {
 		}
 		s, _ := w.e.targetStat(g, target)
 		l7, _ := w.e.targetStat(g, "loss_1e-07")
-		floor, _, n := floorOf(g, false)
-		floorS := "–"
-		if n > 0 {
-			floorS = fmt.Sprintf("%s (%d/%d)", fmtLoss(floor), n, len(g.Runs))
+		var ends []string
+		for _, c := range w.e.byCause(g, false) {
+			ends = append(ends, fmt.Sprintf("%s %d: %s", c.cause, c.n, fmtLoss(c.median)))
 		}
+		floorS := strings.Join(ends, "; ")
 		var final []float64
 		for _, r := range g.Runs {
 			final = append(final, r.FinalLoss)
@@ -334,7 +345,7 @@ func (w *writer) artChargesText() string {
 	}
 	if len(parts) > 0 {
 		s += " The plateau rule counts iterations, so a plateau stop costs optimizers differently: the cheapest plateau-stopped failure was charged " +
-			strings.Join(parts, ", ") + " loss evaluations."
+			strings.Join(parts, ", ") + " loss evaluations; every ratio sentence therefore also gives the ratio with each failure charged its whole budget, and says when the order flips."
 	}
 	return s
 }

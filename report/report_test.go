@@ -72,8 +72,9 @@ func TestWriteEndToEnd(t *testing.T) {
 	text := string(md)
 	for _, s := range []string{"## What was run", "## What the data shows", "## Headline results", "## Pairwise comparisons",
 		"### `celsius` — headline target `param_1e-07`", "### `xor` — headline target `classified`",
-		"| `irprop-` |", "| `ga` |", "Precision limits on `celsius`", "Precision limits on `xor`",
-		"## Verdict", "a failed run those it spent until it stopped — its budget only if it ran to the budget", "aRT (evals) [95% CI]"} {
+		"| `irprop-` |", "| `ga` |", "Why the runs on `celsius`", "Why the runs on `xor`",
+		"## Verdict", "a failed run those it spent until it stopped — its budget only if it ran to the budget", "aRT (evals) [95% CI]",
+		"Charging every failed run its whole budget instead of what it spent (so that the plateau rule cannot make failures cheap), the mean ranks are"} {
 		assert.Contains(t, text, s)
 	}
 	// One A12 matrix per problem instead of the pairwise tables, and one

@@ -99,9 +99,6 @@ func (o *overall) sentence() string {
 	test := fmt.Sprintf("Friedman χ²_F = %.2f with %d degrees of freedom, p = %s; Iman–Davenport F_F = %.2f, p = %s",
 		r.ChiSq, r.K-1, fmtP(r.P), r.FF, fmtP(r.PF))
 	cdText := fmt.Sprintf("Nemenyi critical difference CD = %.2f at α = %.2g", o.cd, alpha)
-	if math.IsNaN(o.cd) {
-		cdText = "no Nemenyi critical difference (tabulated for 2 to 10 optimizers only)"
-	}
 	head := fmt.Sprintf("Ranked by aRT to each problem's headline target on %d problems (1 = fewest loss evaluations; ties, e.g. two optimizers that never reach it, share their rank), the mean ranks are %s.",
 		r.N, strings.Join(ranks, ", "))
 	best := idx[0]
@@ -139,7 +136,7 @@ func (o *overall) sentence() string {
 func (w *writer) verdict(b *bytes.Buffer) {
 	o := w.e.overallRanking()
 	b.WriteString("## Verdict\n\n")
-	b.WriteString(o.sentence() + "\n\n")
+	b.WriteString(o.sentence() + w.e.budgetRankingText(o) + "\n\n")
 	for _, c := range w.charts["verdict"] {
 		writeChart(b, c)
 	}
@@ -281,4 +278,36 @@ func (w *writer) winners(b *bytes.Buffer) {
 			r.first.name, a.Successes, a.Runs, r.other.name, c.Successes, c.Runs, 100*(a.Rate-c.Rate), 100*lo, 100*hi, fmtP(holm[i]), sup)
 	}
 	b.WriteString("\n")
+}
+
+// budgetRankingText repeats the ranking with every failed run charged its
+// whole budget (bench.Group.CostsAtBudget), so that a reader sees whether
+// the stopping rule moves it; "" when there is no ranking.
+func (e *experiment) budgetRankingText(o *overall) string {
+	if o.err != nil {
+		return ""
+	}
+	b := &overall{problems: o.problems, methods: o.methods}
+	for _, p := range o.problems {
+		target := bench.HeadlineTarget(p)
+		row := make([]float64, len(o.methods))
+		for j, m := range o.methods {
+			row[j] = e.artAtBudget(e.group(p.Name, m), target)
+		}
+		b.art = append(b.art, row)
+	}
+	b.rank()
+	if b.err != nil {
+		return ""
+	}
+	var ranks []string
+	for _, i := range b.byRank() {
+		ranks = append(ranks, fmt.Sprintf("`%s` %.2f", b.methods[i], b.res.MeanRanks[i]))
+	}
+	verdict := "the verdict stands"
+	if (o.res.P < alpha) != (b.res.P < alpha) {
+		verdict = "the verdict changes, so it depends on the stopping rule"
+	}
+	return fmt.Sprintf(" Charging every failed run its whole budget instead of what it spent (so that the plateau rule cannot make failures cheap), the mean ranks are %s (Friedman p = %s): %s.",
+		strings.Join(ranks, ", "), fmtP(b.res.P), verdict)
 }

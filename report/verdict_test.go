@@ -48,3 +48,18 @@ func TestOverallSentence(t *testing.T) {
 	o.rank()
 	assert.Contains(t, o.sentence(), "No overall ranking")
 }
+
+// TestChargingText checks the sentence that says whether a GA-vs-gradient
+// comparison depends on how failures are charged. Issue 11's xor case:
+// charged what they spent, the GA needs 9.69× rprop+'s evaluations; every
+// failure charged its budget, 0.769× (aRT 87876 against 114334, the
+// figures of the regenerated default experiment): the order flips.
+func TestChargingText(t *testing.T) {
+	s := chargingText(9.69, 87876, 114334)
+	assert.Contains(t, s, "the ratio is 0.769× (aRT 87876 against 114334)")
+	assert.Contains(t, s, "the order flips, so the stopping rule, not the optimizers, decides this comparison")
+	s = chargingText(3.24, 33226, 10187)
+	assert.Contains(t, s, "3.26×")
+	assert.Contains(t, s, "the order holds under both rules")
+	assert.Empty(t, chargingText(2, math.Inf(1), 3))
+}

@@ -7,6 +7,6 @@
 // Summaries of one sample: Quartiles, MedianCI, Wilson. Runtimes to a
 // target: ART, ARTCI, RestartSpread. Two samples: MannWhitney, A12,
 // WilcoxonSignedRank, SignTest, FisherExact, NewcombeDiff. Many p-values:
-// Holm. Many solvers over many problems: Friedman, NemenyiCD,
-// PerformanceProfile, DataProfile.
+// Holm. Many solvers over many problems: Friedman, NemenyiQ, NemenyiCD,
+// CDGroups, PerformanceRatios, PerformanceProfile, DataProfile.
 package stats

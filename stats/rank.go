@@ -100,26 +100,64 @@ func Friedman(table [][]float64) (FriedmanResult, error) {
 	return res, nil
 }
 
-// nemenyiQ holds the critical values q_α of the Nemenyi test for k = 2…10
-// treatments: the Studentized range statistic divided by √2, from Demšar
-// (2006), Table 5(a).
-var nemenyiQ = map[float64][]float64{
-	0.05: {1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164},
-	0.10: {1.645, 2.052, 2.291, 2.459, 2.589, 2.693, 2.780, 2.855, 2.920},
+// NemenyiQ returns the critical value q_α of the Nemenyi test for k ≥ 2
+// treatments: the 1−α quantile of the Studentized range of k independent
+// standard normal variables (infinite degrees of freedom), divided by √2
+// (Demšar 2006, §3.2.2; his Table 5(a) lists it for k = 2…10: 1.960, 2.343,
+// …, 3.164 at α = 0.05). The range's distribution is
+// P(R ≤ q) = k ∫ φ(z)·[Φ(z) − Φ(z − q)]^(k−1) dz, integrated numerically
+// (Simpson's rule on [−12, 12]) and inverted by bisection to 1e-10.
+// It returns NaN for k < 2 or alpha outside (0, 1).
+func NemenyiQ(k int, alpha float64) float64 {
+	if k < 2 || !(alpha > 0 && alpha < 1) {
+		return math.NaN()
+	}
+	lo, hi := 0.0, 20.0
+	for hi-lo > 1e-10 {
+		mid := (lo + hi) / 2
+		if rangeCDF(mid, k) < 1-alpha {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2 / math.Sqrt2
+}
+
+// rangeCDF is P(R ≤ q) for the range R of k standard normal variables.
+func rangeCDF(q float64, k int) float64 {
+	const (
+		a, b = -12.0, 12.0
+		n    = 2400 // even
+	)
+	n01 := distuv.UnitNormal
+	f := func(z float64) float64 {
+		d := n01.CDF(z) - n01.CDF(z-q)
+		return n01.Prob(z) * math.Pow(d, float64(k-1))
+	}
+	h := (b - a) / n
+	sum := f(a) + f(b)
+	for i := 1; i < n; i++ {
+		w := 2.0
+		if i%2 == 1 {
+			w = 4
+		}
+		sum += w * f(a+float64(i)*h)
+	}
+	return float64(k) * sum * h / 3
 }
 
 // NemenyiCD returns the Nemenyi critical difference CD = q_α·√(k(k+1)/(6N))
-// for k treatments ranked over N blocks (Demšar 2006, §3.2.2): two mean
-// ranks that differ by at least CD differ significantly at level alpha.
-// alpha must be 0.05 or 0.10 and k in 2…10; otherwise, or if n < 1, it
-// returns NaN.
+// for k treatments ranked over N blocks (Demšar 2006, §3.2.2), with q_α
+// from NemenyiQ: two mean ranks that differ by at least CD differ
+// significantly at level alpha. It returns NaN if k < 2, n < 1 or alpha
+// is not in (0, 1).
 func NemenyiCD(k, n int, alpha float64) float64 {
-	q, ok := nemenyiQ[alpha]
-	if !ok || k < 2 || k > 10 || n < 1 {
+	if n < 1 {
 		return math.NaN()
 	}
 	kf := float64(k)
-	return q[k-2] * math.Sqrt(kf*(kf+1)/(6*float64(n)))
+	return NemenyiQ(k, alpha) * math.Sqrt(kf*(kf+1)/(6*float64(n)))
 }
 
 // CDGroups returns the maximal groups of treatments, as index lists sorted
