@@ -152,6 +152,6 @@ DIR/REPORT.md, printing each file written.
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("report %s: interrupted before writing anything: %w", dir, err)
 		}
-		return report.Write(dir, stdout, report.Options{SVG: *svg})
+		return report.WriteContext(ctx, dir, stdout, report.Options{SVG: *svg})
 	}
 }

@@ -31,6 +31,9 @@ const (
 
 // save writes p as PNG (and SVG if asked) and returns the chart entry.
 func (w *writer) save(p *plot.Plot, name, title, caption string, note plots.Note) error {
+	if err := w.ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before %s.png (the charts written so far are complete; %s is not written): %w", name, ReportFile, err)
+	}
 	if note.Text != "" {
 		caption += " Not drawn: " + note.Text + "."
 	}

@@ -6,6 +6,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -31,6 +32,7 @@ type Options struct {
 const ReportFile = "REPORT.md"
 
 type writer struct {
+	ctx    context.Context // checked before each chart
 	e      *experiment
 	log    io.Writer
 	opt    Options
@@ -91,19 +93,28 @@ func load(dir string) (*experiment, error) {
 }
 
 // Write draws every chart of the results in dir into dir and writes
-// dir/REPORT.md, printing a line per file written to log.
+// dir/REPORT.md, printing a line per file written to log. It is
+// WriteContext with a context that is never cancelled.
 func Write(dir string, log io.Writer, opt Options) error {
-	_, err := write(dir, log, opt)
+	return WriteContext(context.Background(), dir, log, opt)
+}
+
+// WriteContext is Write, stopping before the next chart once ctx is done:
+// it then returns an error wrapping ctx.Err(), the charts already written
+// are complete files (each is written atomically), and REPORT.md is left
+// as it was.
+func WriteContext(ctx context.Context, dir string, log io.Writer, opt Options) error {
+	_, err := write(ctx, dir, log, opt)
 	return err
 }
 
-// write is Write, returning the writer with its charts for tests.
-func write(dir string, log io.Writer, opt Options) (*writer, error) {
+// write is WriteContext, returning the writer with its charts for tests.
+func write(ctx context.Context, dir string, log io.Writer, opt Options) (*writer, error) {
 	e, err := load(dir)
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{e: e, log: log, opt: opt, charts: map[string][]chart{}}
+	w := &writer{ctx: ctx, e: e, log: log, opt: opt, charts: map[string][]chart{}}
 	for _, p := range e.problems {
 		w.cur = p.Name
 		for _, draw := range []func(*optim.Problem) error{w.convergence, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
@@ -126,6 +137,9 @@ func write(dir string, log io.Writer, opt Options) (*writer, error) {
 	w.cur = "pairs"
 	if err := w.pairCharts(); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: interrupted before writing %s: %w", ReportFile, err)
 	}
 	md := w.markdown()
 	path := filepath.Join(dir, ReportFile)

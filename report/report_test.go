@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -130,7 +131,7 @@ func TestNoHiddenSeries(t *testing.T) {
 		Seeds: 3, Budget: 3000, KeepGoing: true, PlateauMin: 50, LossEval: "careful"})
 	require.NoError(t, err)
 	require.NoError(t, bench.Run(context.Background(), plan, dir, bench.Options{Workers: 2}))
-	w, err := write(dir, &bytes.Buffer{}, Options{})
+	w, err := write(context.Background(), dir, &bytes.Buffer{}, Options{})
 	require.NoError(t, err)
 	// The premise: rprop+ ends at a loss of exactly 0 on seed3.
 	zeros := 0
@@ -152,4 +153,17 @@ func TestNoHiddenSeries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "Values a log axis cannot show are drawn in the shaded strip below it: exact zeros and losses below")
 	assert.Contains(t, string(md), "runs ending there: rprop+ 3/3")
+}
+
+// TestWriteContextCancelled checks that a cancelled report stops before
+// its next chart, returns the context's error, and leaves REPORT.md as it
+// was.
+func TestWriteContextCancelled(t *testing.T) {
+	dir := runTiny(t, []string{"seed3"}, []string{"irprop-"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := WriteContext(ctx, dir, io.Discard, Options{})
+	require.ErrorIs(t, err, context.Canceled)
+	_, statErr := os.Stat(filepath.Join(dir, ReportFile))
+	assert.True(t, os.IsNotExist(statErr), "REPORT.md written after cancellation")
 }

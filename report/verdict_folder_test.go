@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"math"
 	"os"
@@ -26,7 +27,7 @@ func TestVerdictFromFolder(t *testing.T) {
 	problems := []string{"seed3", "xor", "celsius"}
 	methods := []string{"irprop-", "backprop", "ga"}
 	dir := runTiny(t, problems, methods)
-	w, err := write(dir, &bytes.Buffer{}, Options{})
+	w, err := write(context.Background(), dir, &bytes.Buffer{}, Options{})
 	require.NoError(t, err)
 	o := w.e.overallRanking()
 	require.NoError(t, o.err)
