@@ -29,6 +29,11 @@ type Options struct {
 	// Progress, if set, is called after each finished run with the number
 	// of runs done (including ones found on disk) and the total.
 	Progress func(done, total int)
+	// Phase, if set, is called as each phase after the runs begins:
+	// "rewrite" (runs.csv and trace.csv in canonical order) and
+	// "summaries", with the number of runs, so that a long bookkeeping
+	// phase can be announced.
+	Phase func(name string, runs int)
 }
 
 // RefusedError is returned by Run and RunSweep when the output folder
@@ -193,6 +198,9 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	for _, t := range mine {
 		recs = append(recs, byKey[t.ID()])
 	}
+	if opt.Phase != nil {
+		opt.Phase("rewrite", len(recs))
+	}
 	sums, err := writeRecords(dir, recs)
 	if err != nil {
 		return fmt.Errorf("bench: the final rewrite of %s and %s in canonical order failed (%w); all %d runs are safe on disk as appended, "+
@@ -201,6 +209,9 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("bench: interrupted before the summaries, with all %d runs on disk in %s; rerun the same command to finish: %w",
 			len(mine), dir, ctx.Err())
+	}
+	if opt.Phase != nil {
+		opt.Phase("summaries", len(recs))
 	}
 	if err := WriteSummaries(dir, plan, recs); err != nil {
 		return err

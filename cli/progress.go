@@ -16,14 +16,15 @@ import (
 // It draws nothing when w is not a terminal or quiet is set.
 type progress struct {
 	w       io.Writer
-	enabled bool
+	enabled bool // the bar is drawn (stderr is a terminal, not quiet)
+	quiet   bool // nothing is said
 	bar     *progressbar.ProgressBar
 	start   int // runs already done when the bar was created
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
 	f, ok := w.(*os.File)
-	return &progress{w: w, enabled: !quiet && ok && term.IsTerminal(int(f.Fd()))}
+	return &progress{w: w, quiet: quiet, enabled: !quiet && ok && term.IsTerminal(int(f.Fd()))}
 }
 
 // update is a bench.Options.Progress callback.
@@ -53,6 +54,24 @@ func (p *progress) update(done, total int) {
 		)
 	}
 	p.bar.Set(done - p.start)
+}
+
+// phaseRuns is the number of runs above which the bookkeeping phases
+// after the runs (a few seconds per 100 000 runs) are announced.
+const phaseRuns = 20_000
+
+// phase is a bench.Options.Phase callback: it announces the long phases
+// after the runs, unless quiet.
+func (p *progress) phase(name string, runs int) {
+	if p.quiet || runs < phaseRuns {
+		return
+	}
+	p.finish()
+	what := map[string]string{"rewrite": "rewriting runs.csv and trace.csv in canonical order", "summaries": "summarizing"}[name]
+	if what == "" {
+		what = name
+	}
+	fmt.Fprintf(p.w, "optbench: %s (%d runs)…\n", what, runs)
 }
 
 // finish ends the bar's line, so that what follows starts on a new one.

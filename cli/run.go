@@ -191,7 +191,7 @@ func runCmd(ctx context.Context, fs *flag.FlagSet, o *runOptions, args []string,
 	}
 	estimate(stderr, spec.plan)
 	p := newProgress(stderr, spec.quiet)
-	spec.opt.Progress = p.update
+	spec.opt.Progress, spec.opt.Phase = p.update, p.phase
 	err = bench.Run(ctx, spec.plan, spec.out, spec.opt)
 	p.finish()
 	if err != nil {
