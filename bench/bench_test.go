@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/optbench/optbench/bench"
 	"github.com/optbench/optbench/optim"
@@ -116,8 +117,9 @@ func mediumProblem() *optim.Problem {
 
 // BenchmarkThroughputMedium is BenchmarkThroughput on a medium network
 // (mediumProblem): 8 backprop runs of 25 epochs (about 5 ms each) per op,
-// with 1 and 2 workers. Each gradient stays on one core; with two cores, 2
-// workers should reach ≥ 1.8× the runs/s of 1.
+// with 1 and 2 workers, and both in each op (workers=1v2, whose metric
+// speedup is the ratio of their times). Each gradient stays on one core;
+// with two idle cores, 2 workers should reach ≥ 1.8× the runs/s of 1.
 func BenchmarkThroughputMedium(b *testing.B) {
 	cfg := bench.Config{Problems: []string{"xor"}, Optimizers: []string{"backprop"}, Seeds: 8, Budget: 25, PlateauMin: -1}
 	plan, err := bench.NewPlan(cfg)
@@ -143,6 +145,27 @@ func BenchmarkThroughputMedium(b *testing.B) {
 			b.ReportMetric(float64(len(plan.Tasks)*b.N)/b.Elapsed().Seconds(), "runs/s")
 		})
 	}
+	// Both worker counts in every op, one after the other, so that a
+	// change in the machine's load moves both: the ratio of their times
+	// is the speed-up of 2 workers.
+	b.Run("problem="+p.Name+"/workers=1v2", func(b *testing.B) {
+		root := b.TempDir()
+		var t [2]time.Duration
+		for b.Loop() {
+			for k, w := range []int{1, 2} {
+				dir, err := os.MkdirTemp(root, "run")
+				if err != nil {
+					b.Fatal(err)
+				}
+				t0 := time.Now()
+				if err := bench.Run(context.Background(), plan, dir, bench.Options{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+				t[k] += time.Since(t0)
+			}
+		}
+		b.ReportMetric(t[0].Seconds()/t[1].Seconds(), "speedup")
+	})
 }
 
 // summaryRuns are the experiment sizes BenchmarkWriteSummaries times.

@@ -131,7 +131,9 @@ func sizedObjective(tb testing.TB, n, in, hidden, out int) (*optim.MSE, []float6
 // benchmarkGradSizes runs BenchmarkGrad on the networks of gradSizes, named
 // size=NxIN-HIDDEN-OUT, with GFlop/s counted as 6·N·weights per gradient
 // (two flops per weight and sample in each of the forward product, the
-// backward product and the weight gradient).
+// backward product and the weight gradient: issue 12's convention, which
+// counts the input layer's backward product although no one computes it;
+// the flops done are 4·N·W₁ + 6·N·W₂).
 func benchmarkGradSizes(b *testing.B) {
 	for _, s := range gradSizes {
 		name := fmt.Sprintf("size=%dx%d-%d-%d", s.n, s.in, s.hidden, s.out)

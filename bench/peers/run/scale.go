@@ -36,7 +36,9 @@ func (s size) String() string { return fmt.Sprintf("%dx%d-%d-%d", s.n, s.in, s.h
 func (s size) weights() int { return s.in*s.hidden + s.hidden*s.out }
 
 // flops is 6·N·weights: two flops per weight and sample in each of the
-// forward product, the backward product and the weight gradient.
+// forward product, the backward product and the weight gradient (issue 12's
+// convention; no side computes the input layer's backward product, so the
+// flops done are 4·N·W₁ + 6·N·W₂).
 func (s size) flops() float64 { return 6 * float64(s.n) * float64(s.weights()) }
 
 func parseSize(t string) (size, error) {
