@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/optbench/optbench/bench"
@@ -15,9 +17,11 @@ const headlineLegend = `target: the hardest target any run reached on the proble
   classified < loss_1e-01 < … < loss_1e-12 < param_1e-07 (the easiest
   applicable one if no run reached any); solved: runs that reached it, with
   the 95% Wilson interval of the rate; iters, evals: medians over those runs;
-  final loss: median over all runs; floor: median precision floor of the runs
-  that ended on a plateau (how many did); time/iter: median seconds per
-  iteration. Everything is at the end of each run's budget.
+  final loss: median over all runs; ends: how the runs ended, per cause
+  (optimum, saturated: weights growing while residuals underflow,
+  step-bound, local-minimum, plateau, budget, target, diverged), with the
+  median best loss of the causes that are floors; time/iter: median seconds
+  per iteration. Everything is at the end of each run's budget.
 `
 
 // targetRank orders targets by difficulty for the headline table:
@@ -80,7 +84,11 @@ func headline(w io.Writer, plan *bench.Plan, recs []*bench.Record) error {
 		byProblem[g.Problem] = append(byProblem[g.Problem], g)
 	}
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "problem\toptimizer\ttarget\tsolved\trate (95% CI)\titers\tevals\tfinal loss\tfloor\ttime/iter")
+	causes := map[*bench.Record]bench.EndCause{}
+	for i, c := range bench.EndCauses(plan, recs) {
+		causes[recs[i]] = c
+	}
+	fmt.Fprintln(tw, "problem\toptimizer\ttarget\tsolved\trate (95% CI)\titers\tevals\tfinal loss\tends (runs, median best loss)\ttime/iter")
 	for _, prob := range problems {
 		gs := byProblem[prob]
 		stats := make([]map[string]bench.TargetStat, len(gs))
@@ -93,23 +101,16 @@ func headline(w io.Writer, plan *bench.Plan, recs []*bench.Record) error {
 		target := headlineTarget(stats)
 		for i, g := range gs {
 			s := stats[i][target]
-			var final, floors, perIter []float64
+			var final, perIter []float64
 			for _, r := range g.Runs {
 				final = append(final, r.FinalLoss)
-				if !math.IsNaN(r.Floor) {
-					floors = append(floors, r.Floor)
-				}
 				if r.Iters > 0 {
 					perIter = append(perIter, r.Seconds/float64(r.Iters))
 				}
 			}
 			_, finalMed, _ := bench.Quartiles(final)
-			_, floorMed, _ := bench.Quartiles(floors)
 			_, perIterMed, _ := bench.Quartiles(perIter)
-			floor := "-"
-			if len(floors) > 0 {
-				floor = fmt.Sprintf("%.3g (%d)", floorMed, len(floors))
-			}
+			floor := endsText(g.Runs, causes)
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%.0f%% (%.0f–%.0f%%)\t%s\t%s\t%s\t%s\t%s\n",
 				prob, optimizerLabel(g), target, s.Successes, s.Runs, 100*s.Rate, 100*s.Lo, 100*s.Hi,
 				fmtCount(s.ItersMedian), fmtCount(s.EvalsMedian), fmtLoss(finalMed), floor, fmtSeconds(perIterMed))
@@ -160,4 +161,33 @@ func optimizerLabel(g *bench.Group) string {
 		return g.Optimizer + " (" + g.Precision + ")"
 	}
 	return g.Optimizer
+}
+
+// endsText says how a group's runs ended, per cause (bench.EndCause), most
+// frequent first: "local-minimum 15 at 0.125, saturated 14, budget 1". A
+// floor is given per cause, never as a median across causes: the median
+// best loss follows the causes whose value is a floor of the optimizer
+// (plateau, local minimum, step bound).
+func endsText(runs []*bench.Record, causes map[*bench.Record]bench.EndCause) string {
+	best := map[bench.EndCause][]float64{}
+	var order []bench.EndCause
+	for _, r := range runs {
+		c := causes[r]
+		if _, ok := best[c]; !ok {
+			order = append(order, c)
+		}
+		best[c] = append(best[c], r.BestLoss)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return len(best[order[i]]) > len(best[order[j]]) })
+	var parts []string
+	for _, c := range order {
+		s := fmt.Sprintf("%s %d", c, len(best[c]))
+		switch c {
+		case bench.EndPlateau, bench.EndLocalMin, bench.EndStepBound:
+			_, med, _ := bench.Quartiles(best[c])
+			s += " at " + fmtLoss(med)
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
 }

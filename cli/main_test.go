@@ -356,7 +356,7 @@ func TestRunEndToEnd(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(table, "\n"), "\n")
 	require.Len(t, lines, 1+2*2, "a header and a row per problem × optimizer:\n%s", table)
 	assert.Equal(t, []string{"problem", "optimizer", "target", "solved", "rate", "(95%", "CI)", "iters", "evals",
-		"final", "loss", "floor", "time/iter"}, strings.Fields(lines[0]))
+		"final", "loss", "ends", "(runs,", "median", "best", "loss)", "time/iter"}, strings.Fields(lines[0]))
 	for _, l := range lines[1:] {
 		assert.Regexp(t, `^(seed3|xor) +(backprop|irprop\+) +(loss_1e-\d\d|classified) +\d/3 +\d+% \(\d+–\d+%\) `, l)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/optbench/optbench/bench"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -19,4 +20,22 @@ func TestProgressPhase(t *testing.T) {
 	b.Reset()
 	newProgress(&b, true).phase("rewrite", 200_000)
 	assert.Empty(t, b.String())
+}
+
+// TestEndsText checks the headline's ends column: per cause, most frequent
+// first, with the median best loss only for the causes that are floors.
+func TestEndsText(t *testing.T) {
+	var runs []*bench.Record
+	causes := map[*bench.Record]bench.EndCause{}
+	add := func(c bench.EndCause, best float64) {
+		r := &bench.Record{BestLoss: best}
+		runs = append(runs, r)
+		causes[r] = c
+	}
+	add(bench.EndSaturated, 1e-200)
+	add(bench.EndLocalMin, 0.125)
+	add(bench.EndLocalMin, 0.167)
+	add(bench.EndLocalMin, 0.125)
+	add(bench.EndBudget, 0.01)
+	assert.Equal(t, "local-minimum 3 at 0.125, saturated 1, budget 1", endsText(runs, causes))
 }
