@@ -34,6 +34,12 @@ type Problem struct {
 	// Optimum is the known minimizer of the loss, or nil when unknown. When
 	// set, the distance of the parameters from it (max-norm) is measured.
 	Optimum []float64
+	// ParamDistance, if set, replaces the max-norm distance from Optimum
+	// in ParamError: for a network whose minimizers form a symmetry class
+	// (hidden units permuted, tanh units' signs flipped), the distance to
+	// the nearest member. It must not allocate or keep x: it runs at every
+	// iteration of every run, concurrently.
+	ParamDistance func(x []float64) float64
 	// Init, if set, fills x (of length Dim) with a starting point drawn
 	// from rnd, its only source of randomness. If nil, every parameter is
 	// drawn uniformly from [-1, 1], as in the tutorial (see InitParams).
@@ -106,7 +112,7 @@ func (p *Problem) Fingerprint() string {
 			h.Write(b[:])
 		}
 	}
-	fmt.Fprintf(h, "classification %v custom-init %v\n", p.Classification, p.Init != nil)
+	fmt.Fprintf(h, "classification %v custom-init %v custom-distance %v\n", p.Classification, p.Init != nil, p.ParamDistance != nil)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -148,6 +154,9 @@ func (p *Problem) InitParams(x []float64, rnd *rand.Rand) {
 func (p *Problem) ParamError(x []float64) float64 {
 	if p.Optimum == nil {
 		return math.NaN()
+	}
+	if p.ParamDistance != nil {
+		return p.ParamDistance(x)
 	}
 	e := 0.0
 	for i, v := range p.Optimum {

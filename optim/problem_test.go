@@ -60,7 +60,9 @@ func TestProblemsWellFormed(t *testing.T) {
 			assert.Nil(t, p.Init, "the built-in problems start uniformly in [-1, 1]")
 			// The constructor returns an equal, fresh problem.
 			q := again[i]
-			assert.True(t, reflect.DeepEqual(p, q))
+			pc, qc := *p, *q
+			pc.ParamDistance, qc.ParamDistance = nil, nil // funcs never compare equal
+			assert.True(t, reflect.DeepEqual(pc, qc))
 			assert.NotSame(t, p, q)
 			assert.NotSame(t, &p.Data.X[0], &q.Data.X[0], "two builds share their data")
 			assert.Equal(t, p.Fingerprint(), q.Fingerprint())

@@ -14,7 +14,7 @@ import (
 // testProblems returns the built-in problems of package optim, freshly
 // built, in the catalogue's order.
 func testProblems() []*Problem {
-	return []*Problem{Seed3(), Celsius(), XOR(), Parity4(), Spirals(), LinSep(128, 8, 1), CelsiusTF()}
+	return []*Problem{Seed3(), Celsius(), XOR(), Parity4(), Spirals(), LinSep(128, 8, 1), CelsiusTF(), Teacher()}
 }
 
 // testProblem returns the freshly built problem of testProblems called name.

@@ -13,7 +13,7 @@ import (
 
 // DefaultProblems are the problems of the default experiment and of an
 // experiment that names none, in report order.
-var DefaultProblems = []string{"seed3", "celsius", "xor", "parity4", "spirals", "linsep-128x8", "celsius-tf", "iris"}
+var DefaultProblems = []string{"seed3", "celsius", "xor", "parity4", "spirals", "linsep-128x8", "celsius-tf", "teacher", "iris"}
 
 // DefaultFloat32 are the problems of the default experiment that also run
 // in float32 (all others run in float64 only), so that the report's
@@ -31,6 +31,7 @@ var DefaultBudgets = map[string]int{
 	"spirals":      1000,
 	"linsep-128x8": 3000,
 	"iris":         2000,
+	"teacher":      20000,
 }
 
 // data holds the real data sets shipped with optbench; data/README.md says
@@ -65,6 +66,7 @@ func Problems() []optim.ProblemDef {
 		fixed("spirals", "two spirals (Lang & Witbrock 1988): 2 → 20 tanh → 20 tanh → 1 sigmoid", optim.Spirals),
 		fixed("linsep-128x8", "seeded linearly separable data, 128 samples × 8 features: 8 → 1 sigmoid", func() *optim.Problem { return optim.LinSep(128, 8, 1) }),
 		fixed("celsius-tf", "Celsius→Fahrenheit with the Keras course's rounded data; least-squares optimum", optim.CelsiusTF),
+		fixed("teacher", "teacher–student regression: 3 → 2 tanh → 1 linear labels 64 points; optimum at the teacher's weights, loss 0", optim.Teacher),
 	}
 	for _, d := range DataSets {
 		d := d
