@@ -33,14 +33,18 @@ const (
 	defaultSweepBudget = 20000
 )
 
-// defaultSweeps are the grids of the default sweeps: the backprop learning
-// rate; Rprop's initial step Δ0 and step increase η+ (iRprop−, the variant
-// of torch.optim.Rprop); the GA's population and mutation σ. Each grid
-// holds the optimizer's default setting.
-var defaultSweeps = []struct{ name, optimizer, grid string }{
-	{"backprop", "backprop", "lr=0.03,0.1,0.3,1,3,10,30"},
-	{"irprop-", "irprop-", "delta0=0.0125,0.05,0.1,0.5,2:eta+=1.05,1.1,1.2,1.5,2"},
-	{"ga", "ga", "population=10,20,50,100,200:sigma=0.03,0.1,0.3,1"},
+// defaultSweeps are the grids of the default sweeps, on defaultSweepProblem
+// unless problem is set: the backprop learning rate; Rprop's initial step
+// Δ0 and step increase η+ (iRprop−, the variant of torch.optim.Rprop); the
+// GA's population and mutation σ; and iRprop−'s smallest step Δmin on
+// celsius, which measures the floor that Δmin sets there (the report cites
+// it where a run ends at its step-size bound). Each grid holds the
+// optimizer's default setting.
+var defaultSweeps = []struct{ name, problem, optimizer, grid string }{
+	{"backprop", "", "backprop", "lr=0.03,0.1,0.3,1,3,10,30"},
+	{"irprop-", "", "irprop-", "delta0=0.0125,0.05,0.1,0.5,2:eta+=1.05,1.1,1.2,1.5,2"},
+	{"ga", "", "ga", "population=10,20,50,100,200:sigma=0.03,0.1,0.3,1"},
+	{"irprop--celsius", "celsius", "irprop-", "delta-min=0.000001,1e-09,1e-12,0"},
 }
 
 // sweepOptions are sweep's flags.
@@ -79,7 +83,11 @@ func sweepSetup(w io.Writer) (*flag.FlagSet, runFunc) {
 func newSweepFlags(w io.Writer) (*flag.FlagSet, *sweepOptions) {
 	var defs strings.Builder
 	for _, d := range defaultSweeps {
-		fmt.Fprintf(&defs, "  %-9s %s --grid %s\n", d.name, d.optimizer, d.grid)
+		problem := d.problem
+		if problem == "" {
+			problem = defaultSweepProblem
+		}
+		fmt.Fprintf(&defs, "  %-15s --problem %s --optimizer %s --grid %s\n", d.name, problem, d.optimizer, d.grid)
 	}
 	fs := newFlagSet("sweep", fmt.Sprintf(`usage: optbench sweep --out DIR --problem NAME --optimizer NAME --grid GRID [flags]
        optbench sweep --default [flags]
@@ -109,11 +117,11 @@ in [1/points, 1]: 1 means every setting on the grid does as well as the
 best; near 1/points, a single setting works. Undefined (–) when no point
 reached the target.
 
-The default sweeps (--default), on %s, each into --out/<name> (default
+The default sweeps (--default), each into --out/<name> (default
 --out %s), with --seeds %d --budget %d:
 %sFlags given with --default override its seeds, budgets, plateau, workers
 and folder; --problem, --optimizer, --grid, --set and --target are refused.
-`, bench.MaxSweepPoints, defaultSweepProblem, defaultSweepOut, defaultSweepSeeds, defaultSweepBudget, defs.String()), w)
+`, bench.MaxSweepPoints, defaultSweepOut, defaultSweepSeeds, defaultSweepBudget, defs.String()), w)
 	o := &sweepOptions{}
 	fs.BoolVar(&o.def, "default", false, "run the default sweeps (see above)")
 	fs.StringVar(&o.out, "out", "", "sweep `folder` (required without --default; with it, the parent of the sweeps' folders)")
@@ -207,7 +215,11 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 			parent = o.out
 		}
 		for _, d := range defaultSweeps {
-			jobs = append(jobs, job{filepath.Join(parent, d.name), defaultSweepProblem, d.optimizer, d.grid})
+			problem := d.problem
+			if problem == "" {
+				problem = defaultSweepProblem
+			}
+			jobs = append(jobs, job{filepath.Join(parent, d.name), problem, d.optimizer, d.grid})
 		}
 	} else {
 		if given["data"] && given["problem"] {

@@ -110,16 +110,20 @@ func TestSweepDefaultConfig(t *testing.T) {
 	for i, s := range specs {
 		c := s.plan.Config
 		assert.Equal(t, filepath.Join(defaultSweepOut, defaultSweeps[i].name), s.out)
-		assert.Equal(t, "xor", c.Problem)
+		wantProblem, wantTarget := "xor", "classified"
+		if defaultSweeps[i].problem != "" {
+			wantProblem, wantTarget = defaultSweeps[i].problem, "param_1e-07"
+		}
+		assert.Equal(t, wantProblem, c.Problem)
 		assert.Equal(t, defaultSweepSeeds, c.Seeds)
 		assert.Equal(t, defaultSweepBudget, c.Budget)
 		assert.Equal(t, defaultSweepBudget+initEvals, c.EvalBudget)
-		assert.Equal(t, "classified", c.Target)
-		names = append(names, c.Optimizer)
+		assert.Equal(t, wantTarget, c.Target)
+		names = append(names, c.Problem+"/"+c.Optimizer)
 		// Each default grid holds the optimizer's default setting.
 		assert.True(t, holdsDefault(t, s.plan), "%s's grid should hold its default", c.Optimizer)
 	}
-	assert.Equal(t, []string{"backprop", "irprop-", "ga"}, names)
+	assert.Equal(t, []string{"xor/backprop", "xor/irprop-", "xor/ga", "celsius/irprop-"}, names)
 
 	specs = parse("--default", "--out", "x", "--seeds", "3", "--budget", "100", "--workers", "1")
 	for i, s := range specs {

@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/optbench/optbench/bench"
@@ -277,7 +279,8 @@ func (w *writer) causeText(p *optim.Problem, g *bench.Group, c causeGroup, what 
 	case bench.EndSaturated:
 		return fmt.Sprintf("%s saturated (median loss %s, a measure of weight growth, not of fit)", runs, fmtG(c.median))
 	case bench.EndStepBound:
-		return fmt.Sprintf("%s at its step-size bound delta-min = %s (median %s%s)", runs, settingText(g.Runs[0].Settings, "delta-min"), fmtG(c.median), from)
+		return fmt.Sprintf("%s at its step-size bound delta-min = %s (median %s%s)%s", runs, settingText(g.Runs[0].Settings, "delta-min"),
+			fmtG(c.median), from, w.boundSweepText(p.Name, g.Optimizer, "delta-min"))
 	case bench.EndLocalMin:
 		return fmt.Sprintf("%s at a local minimum (median %s%s)", runs, fmtG(c.median), from)
 	case bench.EndPlateau:
@@ -300,4 +303,47 @@ func settingText(settings, key string) string {
 		}
 	}
 	return "?"
+}
+
+// boundSweepText measures what a step-size bound costs: from a sweep of
+// optimizer on problem over setting (e.g. delta-min) among the report's
+// sweeps, the success at the sweep's target at each grid value, so that
+// "its step cannot go below delta-min" is backed by runs with smaller
+// bounds. It returns "" when no such sweep was run.
+func (w *writer) boundSweepText(problem, optimizer, setting string) string {
+	for _, r := range w.loadSweeps() {
+		m := r.Manifest
+		if m.Problem != problem || m.Optimizer != optimizer || len(m.Axes) != 1 || m.Axes[0].Setting != setting {
+			continue
+		}
+		var parts []string
+		for i, s := range r.Stats {
+			v := m.Axes[0].Values[m.Points[i].Coord[0]]
+			label := strconv.FormatFloat(v, 'g', -1, 64)
+			if v == 0 {
+				label = "0 (none)"
+			}
+			med := ""
+			if s.Successes > 0 {
+				med = fmt.Sprintf(", median %s evaluations", fmtCount(s.EvalsMedian))
+			}
+			parts = append(parts, fmt.Sprintf("%s = %s: %d/%d%s", setting, label, s.Successes, s.Runs, med))
+		}
+		return fmt.Sprintf("; measured in the sweep `%s` (%d seeds, budget %d), runs reaching `%s` by %s: %s",
+			filepath.Base(r.Dir), m.Seeds, m.Budget, m.Target, setting, strings.Join(parts, "; "))
+	}
+	return ""
+}
+
+// loadSweeps returns the report's sweeps that load, once.
+func (w *writer) loadSweeps() []*bench.SweepResult {
+	if w.sweepResults == nil {
+		w.sweepResults = []*bench.SweepResult{}
+		for _, d := range sweepDirs(w.e.dir, w.opt) {
+			if r, err := bench.LoadSweep(d); err == nil {
+				w.sweepResults = append(w.sweepResults, r)
+			}
+		}
+	}
+	return w.sweepResults
 }

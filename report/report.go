@@ -39,6 +39,8 @@ type writer struct {
 	charts map[string][]chart // by section: problem name, "all", "verdict" or "pairs"
 	cur    string
 	cmp    []bench.Comparison // bench.Compare of the main precision, once
+	// sweepResults are the report's sweeps that load (loadSweeps), once.
+	sweepResults []*bench.SweepResult
 }
 
 // load reads a results folder.

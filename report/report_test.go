@@ -167,3 +167,25 @@ func TestWriteContextCancelled(t *testing.T) {
 	_, statErr := os.Stat(filepath.Join(dir, ReportFile))
 	assert.True(t, os.IsNotExist(statErr), "REPORT.md written after cancellation")
 }
+
+// TestStepBoundMeasured checks that a floor at Rprop's step-size bound is
+// backed by a measurement when a sweep over delta-min on that problem was
+// run: the finding cites the sweep's success at each delta-min.
+func TestStepBoundMeasured(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "exp")
+	plan, err := bench.NewPlan(bench.Config{Problems: []string{"celsius"}, Optimizers: []string{"irprop-"},
+		Seeds: 3, Budget: 3000, KeepGoing: true, PlateauMin: 200})
+	require.NoError(t, err)
+	require.NoError(t, bench.Run(context.Background(), plan, dir, bench.Options{}))
+	sp, err := bench.NewSweep(bench.SweepConfig{Problem: "celsius", Optimizer: "irprop-", Seeds: 3, Budget: 500,
+		Axes: []bench.Axis{{Setting: "delta-min", Values: []float64{1e-6, 0}}}})
+	require.NoError(t, err)
+	sweep := filepath.Join(root, SweepsDir, "dmin")
+	require.NoError(t, bench.RunSweep(context.Background(), sp, sweep, bench.Options{}))
+	w, err := write(context.Background(), dir, io.Discard, Options{Sweeps: []string{sweep}})
+	require.NoError(t, err)
+	md := string(w.markdown())
+	assert.Contains(t, md, "at its step-size bound delta-min = 1e-06")
+	assert.Regexp(t, "measured in the sweep `dmin` \\(3 seeds, budget 500\\), runs reaching `param_1e-07` by delta-min: delta-min = 1e-06: 0/3; delta-min = 0 \\(none\\): 3/3", md)
+}
