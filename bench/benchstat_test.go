@@ -39,7 +39,7 @@ func TestBenchstatReadsResults(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfg := bench.Config{Problems: []string{"seed3", "xor"}, Optimizers: []string{"rprop+", "backprop", "ga"},
-		Seeds: 3, Budget: 2000, KeepGoing: true, PlateauMin: 50, LossEval: "careful"}
+		Seeds: 3, Budget: 2000, KeepGoing: true, PlateauMin: 2500, LossEval: "careful"}
 	xpRun(t, cfg, dir, bench.Options{Workers: 2})
 	path := filepath.Join(dir, bench.BenchFile)
 	data, err := os.ReadFile(path)

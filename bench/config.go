@@ -58,12 +58,21 @@ type Config struct {
 	// a plateau, to measure the precision floor. Without it a run that
 	// reaches every target stops with status "target".
 	KeepGoing bool `json:"keep_going"`
-	// PlateauMin is the shortest stretch of iterations without improvement
-	// that counts as a plateau. A run is on a plateau at iteration t when its
-	// best loss last improved (by more than a relative 1e-15) at iteration
-	// t₀ and t − t₀ ≥ max(PlateauMin, t₀). If 0, 1000; negative disables
-	// plateau detection.
+	// PlateauMin is the shortest stretch without improvement, in loss
+	// evaluations spent by Steps, that counts as a plateau. A run is on a
+	// plateau when its best loss last improved (by more than a relative
+	// 1e-15) after its Steps had spent e₀ evaluations and they have spent
+	// e ≥ e₀ + max(PlateauMin, e₀) since Init. Counting evaluations, not
+	// iterations, stops every optimizer after the same work without
+	// improvement (a GA generation spends a population's evaluations, a
+	// gradient epoch one), so that the stopping rule charges them alike;
+	// for one evaluation per iteration it is the rule on iterations. If 0,
+	// 1000; negative disables plateau detection.
 	PlateauMin int `json:"plateau_min"`
+	// PlateauUnit names what PlateauMin counts: "evaluations", the only
+	// rule (folders of the older rule on iterations are not resumed with
+	// this one: the unit is part of the configuration's hash).
+	PlateauUnit string `json:"plateau_unit,omitempty"`
 	// LossEval is the arithmetic of the loss of sigmoid units, "plain" or
 	// "careful" (see optim.EvalMode). "plain" is the tutorial's: once σ(z)
 	// rounds to 1 (z > 36.7) the residual and gradient of a target-1 output
@@ -140,6 +149,9 @@ func (c Config) withDefaults() Config {
 	if c.PlateauMin == 0 {
 		c.PlateauMin = 1000
 	}
+	if c.PlateauUnit == "" {
+		c.PlateauUnit = PlateauEvaluations
+	}
 	if c.LossEval == "" {
 		c.LossEval = optim.Plain.String()
 	}
@@ -195,6 +207,9 @@ func (p *Plan) Problem(name string) *optim.Problem {
 // and what is allowed.
 func NewPlan(c Config) (*Plan, error) {
 	c = c.withDefaults()
+	if c.PlateauUnit != PlateauEvaluations {
+		return nil, fmt.Errorf("bench: plateau unit %q: want %q (results made with another plateau rule cannot be resumed or reported by this version)", c.PlateauUnit, PlateauEvaluations)
+	}
 	if c.Seeds < 1 || c.Seeds > 1_000_000 {
 		return nil, fmt.Errorf("bench: seeds = %d: want an integer in [1, 1000000]", c.Seeds)
 	}
@@ -385,6 +400,10 @@ func ResolveSettings(p *optim.Problem, m optim.Method, set map[string]float64) (
 	}
 	return out, nil
 }
+
+// PlateauEvaluations is Config.PlateauUnit's value: the plateau rule
+// counts loss evaluations.
+const PlateauEvaluations = "evaluations"
 
 // ErrDataChanged is returned by NewPlan when a problem's data or network
 // no longer match the fingerprint a results folder recorded.

@@ -234,6 +234,12 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	it := 0
 	best := loss
 	ref, tImp := loss, 0
+	// The plateau rule counts the loss evaluations the Steps spent (the
+	// GA spends a population's per generation, a gradient method one), so
+	// that it stops every optimizer after the same work without
+	// improvement: eImp is the Steps' evaluations when the best loss last
+	// improved.
+	initEvals, eImp := obj.LossEvals, 0
 	li := 0
 	// What check still looks for, so that the loop calls it only when a
 	// hit is possible: the next loss level (-Inf when none is left), and
@@ -295,7 +301,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		if loss < best {
 			best = loss
 			if loss < ref*(1-relImprove) {
-				ref, tImp = loss, it
+				ref, tImp, eImp = loss, it, obj.LossEvals-initEvals
 			}
 		}
 		if loss <= nextLoss || paramPending || classPending && loss < 0.25 {
@@ -312,7 +318,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		if t.EvalBudget > 0 && obj.LossEvals >= t.EvalBudget {
 			break
 		}
-		if cfg.PlateauMin > 0 && it-tImp >= max(cfg.PlateauMin, tImp) {
+		if e := obj.LossEvals - initEvals; cfg.PlateauMin > 0 && e-eImp >= max(cfg.PlateauMin, eImp) {
 			rec.Status = StatusPlateau
 			rec.Floor, rec.FloorIter = ref, tImp
 		}

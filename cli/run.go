@@ -162,7 +162,7 @@ those problems.
 	fs.StringVar(&o.budget, "budget", "", "iterations per run, `N[,problem=N…]` (default 10000)")
 	fs.StringVar(&o.evals, "eval-budget", "", "loss evaluations per run, `N[,problem=N…]`; 0: no limit (default 0)")
 	fs.BoolVar(&o.keepGoing, "keep-going", false, "run on after the last target, to the budget or a plateau, to measure the precision floor")
-	fs.StringVar(&o.plateau, "plateau", "", "end a run on a plateau: no improvement for `N` iterations and for at least as many as it took to get there; 0: never (default 1000)")
+	fs.StringVar(&o.plateau, "plateau", "", "end a run on a plateau: no improvement for `N` loss evaluations and for at least as many as it took to get there (evaluations, so that a GA and a gradient method are stopped after the same work); 0: never (default 1000)")
 	fs.StringVar(&o.lossEval, "loss-eval", defaultLossEval, "loss arithmetic, `careful|plain`: careful computes 1 − σ(z) of sigmoid units as σ(−z), without cancellation; plain (the tutorial's) rounds σ(z) to 1 for z > 36.7")
 	fs.StringVar(&o.precision, "precision", "", "arithmetic of the network, loss, gradient and optimizer, `float32,float64` (one or both, every problem; the gonum optimizers run only in float64) (default float64)")
 	fs.StringVar(&o.set, "set", "", "optimizer settings on every problem, `optimizer.setting=value[,…]` (see 'optbench list')")

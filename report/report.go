@@ -168,7 +168,7 @@ func (w *writer) markdown() []byte {
 	fmt.Fprintf(&b, "- **Arithmetic:** %s\n", e.arithmeticText())
 	fmt.Fprintf(&b, "- **Budget:** %s iterations%s%s.\n", budgetText(cfg.Budget, cfg.Budgets), evalBudgetText(cfg), keepGoingText(cfg))
 	fmt.Fprintf(&b, "- **Start:** every optimizer starts from the same weights per seed: %s.\n", e.startText())
-	fmt.Fprintf(&b, "- **Plateau rule:** a run stops with status `plateau` at iteration t when its best loss last improved (by more than a relative 1e-15) at t₀ and t − t₀ ≥ max(%d, t₀); its floor is that best loss.\n", cfg.PlateauMin)
+	fmt.Fprintf(&b, "- **Plateau rule:** a run stops with status `plateau` once its Steps have spent e ≥ e₀ + max(%d, e₀) loss evaluations, where e₀ is what they had spent when its best loss last improved (by more than a relative 1e-15); its floor is that best loss. The rule counts evaluations, not iterations, so it stops a GA (a population of evaluations per generation) after the same work without improvement as a gradient method (one per epoch).\n", cfg.PlateauMin)
 	fmt.Fprintf(&b, "- **Machine:** %s, %s/%s, GOMAXPROCS %d, %d workers; %s.\n", m.CPU, m.GOOS, m.GOARCH, m.GOMAXPROCS, m.Workers, m.GoVersion)
 	fmt.Fprintf(&b, "- **Code:** %s at revision `%s`; configuration hash `%.12s`.\n", m.Module, m.Revision, m.ConfigHash)
 	if !m.End.IsZero() {
