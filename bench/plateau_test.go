@@ -59,3 +59,28 @@ func TestPlateauCountsEvaluations(t *testing.T) {
 		assert.Equal(t, 1+tc.k*rec.Iters, rec.Evals, "Init's evaluation plus k per Step")
 	}
 }
+
+// TestExcessLossTargets checks the targets of a problem whose loss cannot
+// reach 0 (celsius-tf: E* ≈ 0.063, the least-squares line's): they are on
+// the excess loss E − E*, so a run that finds the line reaches the loss
+// targets while its loss stays at E*; exactly fitted problems keep E* = 0.
+func TestExcessLossTargets(t *testing.T) {
+	assert.Equal(t, 0.0, OptimumLoss(optim.Celsius()))
+	assert.Equal(t, 0.0, OptimumLoss(optim.Teacher()))
+	assert.Equal(t, 0.0, OptimumLoss(optim.XOR()), "no known optimum")
+	p := optim.CelsiusTF()
+	eStar := OptimumLoss(p)
+	// E* = Σ(f − (w·c + b))²/7 at the least-squares line, ≈ 0.063 (the
+	// rounding of 7 Fahrenheit values to integers).
+	require.InDelta(t, 0.063, eStar, 0.001)
+	m, err := optim.LookupMethod("irprop-") // registered by optim/catalog, which bench imports
+	require.NoError(t, err)
+	task := Task{Problem: p, Method: m, Settings: optim.Settings{"delta-min": 0}, Canonical: m.Canonical(optim.Settings{"delta-min": 0}),
+		Seed: 1, Budget: 2000}
+	rec, err := Execute(context.Background(), task, Config{KeepGoing: true})
+	require.NoError(t, err)
+	hit := rec.Hits[indexOfTarget("loss_1e-10")]
+	require.GreaterOrEqual(t, hit.Iter, 0, "irprop- without Δmin gets within 1e-10 of E*")
+	assert.Greater(t, rec.BestLoss, 0.06, "while its loss stays at E*")
+	assert.LessOrEqual(t, rec.BestLoss-eStar, 1e-10)
+}

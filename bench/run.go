@@ -193,6 +193,10 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	}
 	rnd := rand.New(rand.NewPCG(t.Seed, stream("optimizer", p.Name, t.Method.Name)))
 
+	// eStar is the loss at the known optimum when it is not zero (a fit
+	// that cannot be exact, celsius-tf): the loss targets are then on the
+	// excess loss E − E*, in the run's arithmetic.
+	eStar := optimumLossIn[T](p, t.LossEval)
 	targets := AllTargets()
 	rec := &Record{Problem: p.Name, Optimizer: t.Method.Name, Precision: precisionOr64(t.Precision), Settings: t.Canonical, Seed: t.Seed,
 		Budget: t.Budget, Floor: math.NaN(), FloorIter: -1, Hits: make([]Hit, len(targets))}
@@ -251,7 +255,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		pending--
 	}
 	check := func() {
-		for li < len(lossIdx) && loss <= targets[lossIdx[li]].Value {
+		for li < len(lossIdx) && loss-eStar <= targets[lossIdx[li]].Value {
 			hit(lossIdx[li])
 			li++
 		}
@@ -304,7 +308,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 				ref, tImp, eImp = loss, it, obj.LossEvals-initEvals
 			}
 		}
-		if loss <= nextLoss || paramPending || classPending && loss < 0.25 {
+		if loss-eStar <= nextLoss || paramPending || classPending && loss < 0.25 {
 			check()
 			if pending == 0 && !cfg.KeepGoing {
 				rec.Status = StatusTarget
@@ -335,4 +339,35 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	rec.FinalLoss, rec.BestLoss = loss, best
 	rec.ParamErr = paramError()
 	return rec, nil
+}
+
+// OptimumLoss returns the loss at p's known optimum in float64 (plain
+// arithmetic), E*, or 0 when the optimum is unknown or fitted exactly. When
+// it is positive (celsius-tf: rounded data no line fits exactly), the loss
+// targets of p are on the excess loss E − E* (computed in each run's
+// arithmetic), and the report draws E − E*.
+func OptimumLoss(p *optim.Problem) float64 {
+	if p == nil || p.Optimum == nil {
+		return 0
+	}
+	return max(p.Objective().Loss(p.Optimum), 0)
+}
+
+// optimumLossIn returns E* in the arithmetic T and evaluation mode e: the
+// loss at p's optimum rounded to T, when OptimumLoss(p) > 0; otherwise 0.
+func optimumLossIn[T optim.Float](p *optim.Problem, e optim.EvalMode) float64 {
+	if OptimumLoss(p) == 0 {
+		return 0
+	}
+	xo := make([]T, len(p.Optimum))
+	optim.ParamsTo(xo, p.Optimum)
+	return float64(optim.ProblemObjective[T](p, e).Loss(xo))
+}
+
+// optimumLossOf is optimumLossIn in the named precision.
+func optimumLossOf(p *optim.Problem, precision string, e optim.EvalMode) float64 {
+	if precisionOr64(precision) == optim.Float32 {
+		return optimumLossIn[float32](p, e)
+	}
+	return optimumLossIn[float64](p, e)
 }

@@ -10,7 +10,9 @@ import (
 type TargetKind int
 
 const (
-	// LossTarget is reached when the loss is at most Value.
+	// LossTarget is reached when the loss is at most Value (the excess
+	// loss E − E* on problems whose optimum loss E* is not 0, see
+	// OptimumLoss).
 	LossTarget TargetKind = iota
 	// ParamTarget is reached when the parameters are within Value (max-norm)
 	// of the problem's known optimum.

@@ -583,8 +583,9 @@ func checkRow(r *Record, t *Task, targets []Target, cfg Config) string {
 				tg.Name, h.Iter, h.Evals, r.Iters, r.Evals)
 		case math.IsNaN(h.Seconds) || math.IsInf(h.Seconds, 0) || h.Seconds < 0:
 			return fmt.Sprintf("seconds_to_%s %q (expected a finite time ≥ 0)", tg.Name, fl(h.Seconds))
-		case tg.Kind == LossTarget && !(r.BestLoss <= tg.Value):
-			return fmt.Sprintf("%s reached at iteration %d but best_loss is %s (expected at most %s)", tg.Name, h.Iter, fl(r.BestLoss), fl(tg.Value))
+		case tg.Kind == LossTarget && !(r.BestLoss <= tg.Value) && !(r.BestLoss-optimumLossOf(t.Problem, r.Precision, t.LossEval) <= tg.Value):
+			return fmt.Sprintf("%s reached at iteration %d but best_loss is %s (expected at most %s above the optimum's loss %s)",
+				tg.Name, h.Iter, fl(r.BestLoss), fl(tg.Value), fl(optimumLossOf(t.Problem, r.Precision, t.LossEval)))
 		}
 	}
 	if allHit && !cfg.KeepGoing && r.Status != StatusTarget {

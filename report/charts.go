@@ -75,6 +75,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 		{"evals", "loss evaluations", "loss evaluations"},
 		{"seconds", "seconds (wall clock, one run)", "seconds"},
 	}
+	eStar, lossLabel, lossWhat := excessOf(p)
 	for _, ax := range axes {
 		var bands []plots.Band
 		for _, m := range w.e.methods {
@@ -87,7 +88,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 				var loss, xs []float64
 				for _, r := range g.Runs {
 					pt := r.At(c)
-					loss = append(loss, pt.Loss)
+					loss = append(loss, max(pt.Loss-eStar, 0))
 					switch ax.key {
 					case "iters":
 						xs = append(xs, float64(c))
@@ -103,9 +104,9 @@ func (w *writer) convergence(p *optim.Problem) error {
 			}
 			bands = append(bands, b)
 		}
-		title := fmt.Sprintf("%s: loss vs %s", p.Name, ax.what)
-		ly, stripText := w.lossStrip(p, false, func(r *bench.Record) float64 { return r.At(r.Iters).Loss })
-		pl, note, err := plots.ConvergenceWith(title, ax.label, "loss (MSE)", bands, ly)
+		title := fmt.Sprintf("%s: %s vs %s", p.Name, lossWhat, ax.what)
+		ly, stripText := w.lossStrip(p, false, func(r *bench.Record) float64 { return max(r.At(r.Iters).Loss-eStar, 0) })
+		pl, note, err := plots.ConvergenceWith(title, ax.label, lossLabel, bands, ly)
 		if err != nil {
 			return err
 		}
@@ -114,7 +115,7 @@ func (w *writer) convergence(p *optim.Problem) error {
 		if ax.key != "iters" {
 			caption += fmt.Sprintf(" The x value of a checkpoint is the median %s spent by then.", ax.what)
 		}
-		caption += stripText + w.divergedNote(p)
+		caption += stripText + excessNote(p, eStar) + w.divergedNote(p)
 		if err := w.save(pl, fmt.Sprintf("convergence-%s-%s", p.Name, ax.key), title, caption, note); err != nil {
 			return err
 		}
@@ -325,26 +326,44 @@ func (w *writer) ecdf(p *optim.Problem) error {
 	return w.save(pl, name, title, caption, note)
 }
 
+// excessOf returns p's optimum loss E* (bench.OptimumLoss) and how charts
+// name what they draw: the excess loss E − E* when E* > 0, else the loss.
+func excessOf(p *optim.Problem) (eStar float64, label, what string) {
+	if e := bench.OptimumLoss(p); e > 0 {
+		return e, "excess loss E − E* (MSE)", "excess loss"
+	}
+	return 0, "loss (MSE)", "loss"
+}
+
+// excessNote explains an excess-loss chart.
+func excessNote(p *optim.Problem, eStar float64) string {
+	if eStar == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" The loss of `%s` cannot reach 0 (its optimum's loss is E* = %s), so the chart draws the excess E − E* over the loss at the known optimum; runs at or below E* (the optimum rounded to float64 is not the exact minimizer) are drawn at 0.", p.Name, fmtG(eStar))
+}
+
 // finalBoxes draws the distribution of final losses.
 func (w *writer) finalBoxes(p *optim.Problem) error {
+	eStar, lossLabel, lossWhat := excessOf(p)
 	var groups []plots.Group
 	for _, m := range w.e.methods {
 		if g := w.e.group(p.Name, m); g != nil {
 			var v []float64
 			for _, r := range g.Runs {
-				v = append(v, r.FinalLoss)
+				v = append(v, max(r.FinalLoss-eStar, 0))
 			}
 			groups = append(groups, plots.Group{Name: m, Values: v})
 		}
 	}
-	title := p.Name + ": final loss across seeds"
-	pl, note, err := plots.Boxes(title, "final loss (MSE)", groups, true)
+	title := fmt.Sprintf("%s: final %s across seeds", p.Name, lossWhat)
+	pl, note, err := plots.Boxes(title, "final "+lossLabel, groups, true)
 	if err != nil {
 		return err
 	}
 	caption := fmt.Sprintf("Box plots of the final loss of every seed on `%s` (log scale: boxes are computed on log10 of the loss). "+
 		"Final losses of exactly 0 are counted in the shaded \"= 0\" strip below the axis (the boxes are of the other runs).", p.Name)
-	caption += w.divergedNote(p)
+	caption += excessNote(p, eStar) + w.divergedNote(p)
 	return w.save(pl, "final-"+p.Name, title, caption, note)
 }
 
