@@ -20,6 +20,7 @@ import (
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/optim/catalog"
 	"github.com/optbench/optbench/optim/dataset"
+	"github.com/optbench/optbench/resultsfmt"
 )
 
 // Config is an experiment: problems × optimizers × seeds × a budget. The
@@ -528,21 +529,9 @@ func stream(names ...string) uint64 {
 }
 
 // Checkpoints returns the log-spaced checkpoint ladder 1, 2, 5, 10, 20, 50,
-// … up to budget, always ending with budget itself.
-func Checkpoints(budget int) []int {
-	var cps []int
-	for dec := 1; dec <= budget && dec > 0; dec *= 10 {
-		for _, m := range []int{1, 2, 5} {
-			if v := m * dec; v < budget {
-				cps = append(cps, v)
-			}
-		}
-		if dec > math.MaxInt/10 {
-			break
-		}
-	}
-	return append(cps, budget)
-}
+// … up to budget, always ending with budget itself. It is
+// resultsfmt.Checkpoints.
+func Checkpoints(budget int) []int { return resultsfmt.Checkpoints(budget) }
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string {

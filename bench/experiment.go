@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/optbench/optbench/resultsfmt"
 )
 
 // Options control how an experiment is executed; none of them changes its
@@ -125,7 +127,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 		opt.Progress(nDone, len(mine))
 	}
 
-	j, err := openJournal(dir)
+	j, err := resultsfmt.OpenJournal(dir)
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -169,7 +171,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	var werr error
 	for r := range results {
 		if werr == nil {
-			if werr = j.add(r); werr == nil {
+			if werr = j.Add(r); werr == nil {
 				byKey[r.ID()] = r
 				nDone++
 				if opt.Progress != nil {
@@ -178,7 +180,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 			}
 		}
 	}
-	if err := j.close(); werr == nil {
+	if err := j.Close(); werr == nil {
 		werr = err
 	}
 	if werr != nil {

@@ -1,23 +1,15 @@
 package bench
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"github.com/optbench/optbench/optim"
-	"math"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"sync"
+	"github.com/optbench/optbench/resultsfmt"
 )
 
 // Names of the files an experiment writes into its output folder.
 const (
-	RunsFile     = "runs.csv"
-	TraceFile    = "trace.csv"
+	// RunsFile is resultsfmt.RunsFile.
+	RunsFile = resultsfmt.RunsFile
+	// TraceFile is resultsfmt.TraceFile.
+	TraceFile    = resultsfmt.TraceFile
 	SummaryFile  = "summary.csv"
 	TargetsFile  = "targets.csv"
 	CompareFile  = "compare.csv"
@@ -25,335 +17,54 @@ const (
 	BenchFile    = "results.bench"
 )
 
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder and a rename, so readers never see a partial file.
-func WriteFileAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
+// Status is resultsfmt.Status: how a run ended.
+type Status = resultsfmt.Status
 
-// RunsHeader returns the columns of runs.csv.
-func RunsHeader() []string {
-	h := []string{"problem", "optimizer", "precision", "settings", "seed", "budget", "status", "iterations",
-		"evaluations", "grad_evaluations", "seconds", "final_loss", "best_loss", "floor",
-		"floor_iteration", "param_error"}
-	for _, t := range AllTargets() {
-		h = append(h, "iters_to_"+t.Name, "evals_to_"+t.Name, "seconds_to_"+t.Name)
-	}
-	return h
-}
-
-// runsHeader and traceHeader are RunsHeader and TraceHeader, computed
-// once for the readers (not to be modified).
-var (
-	runsHeader  = sync.OnceValue(RunsHeader)
-	traceHeader = sync.OnceValue(TraceHeader)
+// The statuses, as in resultsfmt.
+const (
+	// StatusTarget is resultsfmt.StatusTarget.
+	StatusTarget = resultsfmt.StatusTarget
+	// StatusBudget is resultsfmt.StatusBudget.
+	StatusBudget = resultsfmt.StatusBudget
+	// StatusPlateau is resultsfmt.StatusPlateau (see Config.PlateauMin).
+	StatusPlateau = resultsfmt.StatusPlateau
+	// StatusDiverged is resultsfmt.StatusDiverged.
+	StatusDiverged = resultsfmt.StatusDiverged
 )
 
-// TraceHeader returns the columns of trace.csv.
-func TraceHeader() []string {
-	return []string{"problem", "optimizer", "precision", "seed", "iteration", "evaluations", "grad_evaluations",
-		"seconds", "loss", "best_loss", "param_error"}
-}
+type (
+	// Hit is resultsfmt.Hit: the first time a run reached a target.
+	Hit = resultsfmt.Hit
+	// Point is resultsfmt.Point: one checkpoint of a run's trajectory.
+	Point = resultsfmt.Point
+	// Record is resultsfmt.Record: the outcome of one run.
+	Record = resultsfmt.Record
+	// GroupID is resultsfmt.GroupID: one problem × optimizer × precision.
+	GroupID = resultsfmt.GroupID
+	// RunID is resultsfmt.RunID: a run's group and seed.
+	RunID = resultsfmt.RunID
+	// Finding is resultsfmt.Finding: one thing wrong in a results folder.
+	Finding = resultsfmt.Finding
+	// FileVerdict is resultsfmt.FileVerdict: what Verify found in one file.
+	FileVerdict = resultsfmt.FileVerdict
+)
 
-// TimingColumns are the columns whose values depend on the machine's speed;
-// everything else in runs.csv and trace.csv is bit-identical for one
-// configuration whatever the worker count, order or sharding.
-func TimingColumns(header []string) []int {
-	var idx []int
-	for i, h := range header {
-		if h == "seconds" || strings.HasPrefix(h, "seconds_to_") {
-			idx = append(idx, i)
-		}
-	}
-	return idx
-}
+// WriteFileAtomic is resultsfmt.WriteFileAtomic.
+func WriteFileAtomic(path string, data []byte) error { return resultsfmt.WriteFileAtomic(path, data) }
 
-// fmtFloat formats v exactly (shortest round-trip form); NaN is empty.
-func fmtFloat(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
+// RunsHeader is resultsfmt.RunsHeader: the columns of runs.csv.
+func RunsHeader() []string { return resultsfmt.RunsHeader() }
 
-func parseFloat(s string) (float64, error) {
-	if s == "" {
-		return math.NaN(), nil
-	}
-	return strconv.ParseFloat(s, 64)
-}
+// TraceHeader is resultsfmt.TraceHeader: the columns of trace.csv.
+func TraceHeader() []string { return resultsfmt.TraceHeader() }
 
-func fmtIter(i int) string {
-	if i < 0 {
-		return ""
-	}
-	return strconv.Itoa(i)
-}
+// TimingColumns is resultsfmt.TimingColumns: the columns whose values
+// depend on the machine's speed.
+func TimingColumns(header []string) []int { return resultsfmt.TimingColumns(header) }
 
-func parseIter(s string) (int, error) {
-	if s == "" {
-		return -1, nil
-	}
-	v, err := strconv.Atoi(s)
-	if err == nil && v < 0 {
-		err = fmt.Errorf("negative count %d", v)
-	}
-	return v, err
-}
-
-// runRow returns r as a runs.csv row.
-func runRow(r *Record) []string {
-	row := []string{r.Problem, r.Optimizer, precisionOr64(r.Precision), r.Settings, strconv.FormatUint(r.Seed, 10),
-		strconv.Itoa(r.Budget), string(r.Status), strconv.Itoa(r.Iters), strconv.Itoa(r.Evals),
-		strconv.Itoa(r.GradEvals), fmtFloat(r.Seconds), fmtFloat(r.FinalLoss), fmtFloat(r.BestLoss),
-		fmtFloat(r.Floor), fmtIter(r.FloorIter), fmtFloat(r.ParamErr)}
-	for _, h := range r.Hits {
-		if h.Iter < 0 {
-			row = append(row, "", "", "")
-			continue
-		}
-		row = append(row, strconv.Itoa(h.Iter), strconv.Itoa(h.Evals), fmtFloat(h.Seconds))
-	}
-	return row
-}
-
-// traceRows returns r's trajectory as trace.csv rows.
-func traceRows(r *Record) [][]string {
-	rows := make([][]string, 0, len(r.Trace))
-	seed := strconv.FormatUint(r.Seed, 10)
-	for _, p := range r.Trace {
-		rows = append(rows, []string{r.Problem, r.Optimizer, precisionOr64(r.Precision), seed, strconv.Itoa(p.Iter),
-			strconv.Itoa(p.Evals), strconv.Itoa(p.GradEvals), fmtFloat(p.Seconds), fmtFloat(p.Loss),
-			fmtFloat(p.Best), fmtFloat(p.ParamErr)})
-	}
-	return rows
-}
-
-// parseRunRow parses one runs.csv row; the trace is left empty. An error
-// names the first column at fault and what it allows.
-func parseRunRow(f []string) (*Record, error) {
-	header := runsHeader()
-	nt := (len(header) - 16) / 3
-	if len(f) != len(header) {
-		return nil, fmt.Errorf("%d fields (expected %d)", len(f), len(header))
-	}
-	p := &fieldParser{header: header, f: f}
-	r := &Record{Problem: f[0], Optimizer: f[1], Precision: f[2], Settings: f[3], Status: Status(f[6])}
-	if r.Problem == "" || r.Optimizer == "" {
-		return nil, fmt.Errorf("empty problem or optimizer (expected their names)")
-	}
-	if _, err := optim.ParsePrecision(r.Precision); err != nil {
-		return nil, fmt.Errorf("precision %q (expected %s)", r.Precision, strings.Join(optim.PrecisionNames(), " or "))
-	}
-	switch r.Status {
-	case StatusTarget, StatusBudget, StatusPlateau, StatusDiverged:
-	default:
-		return nil, fmt.Errorf("status %q (expected %s, %s, %s or %s)", f[6], StatusTarget, StatusBudget, StatusPlateau, StatusDiverged)
-	}
-	r.Seed = p.seed(4)
-	r.Budget = p.count(5)
-	r.Iters = p.count(7)
-	r.Evals = p.count(8)
-	r.GradEvals = p.count(9)
-	r.Seconds = p.float(10)
-	r.FinalLoss = p.float(11)
-	r.BestLoss = p.float(12)
-	r.Floor = p.float(13)
-	r.FloorIter = p.optCount(14)
-	r.ParamErr = p.float(15)
-	r.Hits = make([]Hit, nt)
-	for i := range r.Hits {
-		c := 16 + 3*i
-		if f[c] == "" && f[c+1] == "" && f[c+2] == "" {
-			r.Hits[i].Iter = -1
-			continue
-		}
-		r.Hits[i] = Hit{Iter: p.count(c), Evals: p.count(c + 1), Seconds: p.float(c + 2)}
-	}
-	if p.err != nil {
-		return nil, p.err
-	}
-	return r, nil
-}
-
-// fieldParser parses the fields f of a CSV row with the given header,
-// keeping the first error, which names its column.
-type fieldParser struct {
-	header []string
-	f      []string
-	err    error
-}
-
-func (p *fieldParser) fail(i int, want string) {
-	if p.err == nil {
-		p.err = fmt.Errorf("%s %q (expected %s)", p.header[i], p.f[i], want)
-	}
-}
-
-func (p *fieldParser) seed(i int) uint64 {
-	v, err := strconv.ParseUint(p.f[i], 10, 64)
-	if err != nil {
-		p.fail(i, "an integer ≥ 0")
-	}
-	return v
-}
-
-func (p *fieldParser) count(i int) int {
-	v, err := strconv.Atoi(p.f[i])
-	if err != nil || v < 0 {
-		p.fail(i, "an integer ≥ 0")
-	}
-	return v
-}
-
-// optCount is count, or -1 for an empty field.
-func (p *fieldParser) optCount(i int) int {
-	if p.f[i] == "" {
-		return -1
-	}
-	return p.count(i)
-}
-
-// float parses a number; an empty field is NaN.
-func (p *fieldParser) float(i int) float64 {
-	v, err := parseFloat(p.f[i])
-	if err != nil || p.f[i] == "NaN" {
-		p.fail(i, "a number, or empty for none")
-	}
-	return v
-}
-
-// parsePoint parses one trace.csv row. An error names the first column at
-// fault and what it allows.
-func parsePoint(f []string) (RunID, Point, error) {
-	if len(f) != 11 {
-		return RunID{}, Point{}, fmt.Errorf("%d fields (expected 11)", len(f))
-	}
-	prec := f[2]
-	if f[0] == "" || f[1] == "" {
-		return RunID{}, Point{}, fmt.Errorf("empty problem or optimizer (expected their names)")
-	}
-	if _, err := optim.ParsePrecision(prec); err != nil {
-		return RunID{}, Point{}, fmt.Errorf("precision %q (expected %s)", prec, strings.Join(optim.PrecisionNames(), " or "))
-	}
-	fp := &fieldParser{header: traceHeader(), f: f}
-	seed := fp.seed(3)
-	p := Point{Iter: fp.count(4), Evals: fp.count(5), GradEvals: fp.count(6), Seconds: fp.float(7), Loss: fp.float(8),
-		Best: fp.float(9), ParamErr: fp.float(10)}
-	return RunID{GroupID{f[0], f[1], prec}, seed}, p, fp.err
-}
-
-// lines splits data into complete lines; a last line without its newline
-// is torn (an interrupted write) and reported separately.
-func lines(data []byte) (complete [][]byte, torn bool) {
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return complete, true
-		}
-		complete = append(complete, bytes.TrimSuffix(data[:i], []byte("\r")))
-		data = data[i+1:]
-	}
-	return complete, false
-}
-
-// parseCSVLine parses one line of CSV. A line without quotes, as nearly
-// every line optbench writes, is split at its commas directly (what the
-// CSV reader would return, many times faster).
-func parseCSVLine(line []byte) ([]string, error) {
-	if len(line) > 0 && bytes.IndexByte(line, '"') < 0 {
-		return strings.Split(string(line), ","), nil
-	}
-	r := csv.NewReader(bytes.NewReader(line))
-	r.FieldsPerRecord = -1
-	return r.Read()
-}
-
-// ReadRuns parses runs.csv content, as written (and appended to) by Run.
-// It keeps every valid row and skips the rest: a torn last line, rows that
-// do not parse and later duplicates of a run. skipped counts what it
-// dropped. A wrong header is an error.
-func ReadRuns(data []byte) (recs []*Record, skipped int, err error) {
-	ls, torn := lines(data)
-	if torn {
-		skipped++
-	}
-	if len(ls) == 0 {
-		return nil, skipped, nil
-	}
-	hdr, err := parseCSVLine(ls[0])
-	if err != nil || strings.Join(hdr, ",") != strings.Join(RunsHeader(), ",") {
-		return nil, skipped, fmt.Errorf("unexpected header (written by another version of optbench?)")
-	}
-	seen := map[RunID]bool{}
-	for _, l := range ls[1:] {
-		f, err := parseCSVLine(l)
-		if err != nil {
-			skipped++
-			continue
-		}
-		r, err := parseRunRow(f)
-		if err != nil || seen[r.ID()] {
-			skipped++
-			continue
-		}
-		seen[r.ID()] = true
-		recs = append(recs, r)
-	}
-	return recs, skipped, nil
-}
-
-// readTraces parses trace.csv content into trajectories per run, skipping
-// rows that do not parse (and a torn last line).
-func readTraces(data []byte) (map[RunID][]Point, error) {
-	ls, _ := lines(data)
-	out := map[RunID][]Point{}
-	if len(ls) == 0 {
-		return out, nil
-	}
-	hdr, err := parseCSVLine(ls[0])
-	if err != nil || strings.Join(hdr, ",") != strings.Join(TraceHeader(), ",") {
-		return nil, fmt.Errorf("unexpected header (written by another version of optbench?)")
-	}
-	for _, l := range ls[1:] {
-		f, err := parseCSVLine(l)
-		if err != nil {
-			continue
-		}
-		k, p, err := parsePoint(f)
-		if err != nil {
-			continue
-		}
-		out[k] = append(out[k], p)
-	}
-	return out, nil
-}
+// ReadRuns is resultsfmt.ReadRuns: it parses runs.csv content, keeping
+// every valid row and counting the rest as skipped.
+func ReadRuns(data []byte) (recs []*Record, skipped int, err error) { return resultsfmt.ReadRuns(data) }
 
 // LoadRuns reads the finished runs in dir with their trajectories, after
 // checking the folder with Verify: a folder that fails is a
@@ -369,98 +80,11 @@ func LoadRuns(dir string) ([]*Record, error) {
 	return v.Records, nil
 }
 
-// dedupPoints keeps the first point per iteration, in iteration order
-// (a run redone after an interruption may have left a partial trace).
-func dedupPoints(ps []Point) []Point {
-	var out []Point
-	for _, p := range ps {
-		if len(out) > 0 && p.Iter <= out[len(out)-1].Iter {
-			// A new attempt restarted the trajectory: keep the latest one.
-			out = out[:0]
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
-// encodeCSV renders rows (with header) as CSV.
-func encodeCSV(header []string, rows [][]string) []byte {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(header)
-	w.WriteAll(rows)
-	return buf.Bytes()
-}
-
-// writeRecords writes runs.csv and trace.csv for recs (in the given order)
-// atomically and returns their checksums by file name.
-func writeRecords(dir string, recs []*Record) (map[string]string, error) {
-	var runs, trace [][]string
-	for _, r := range recs {
-		runs = append(runs, runRow(r))
-		trace = append(trace, traceRows(r)...)
-	}
-	tdata, rdata := encodeCSV(TraceHeader(), trace), encodeCSV(RunsHeader(), runs)
-	// Each file is written in full beside the old one before the rename:
-	// refuse before touching either rather than fail half-way.
-	need := uint64(max(len(tdata), len(rdata))) + 1<<20
-	if free, ok := freeSpace(dir); ok && free < need {
-		return nil, fmt.Errorf("not enough free space in %s to rewrite %s and %s: %d MB needed, %d MB free",
-			dir, RunsFile, TraceFile, need>>20, free>>20)
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, TraceFile), tdata); err != nil {
-		return nil, err
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, RunsFile), rdata); err != nil {
-		return nil, err
-	}
-	return map[string]string{RunsFile: checksum(rdata), TraceFile: checksum(tdata)}, nil
-}
-
-// journal appends finished runs to runs.csv and trace.csv: the trace rows
-// first, then the run's row, which marks the run as done.
-type journal struct {
-	runs, trace *os.File
-	rw, tw      *bufio.Writer
-}
-
-func openJournal(dir string) (*journal, error) {
-	j := &journal{}
-	var err error
-	if j.runs, err = os.OpenFile(filepath.Join(dir, RunsFile), os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
-		return nil, err
-	}
-	if j.trace, err = os.OpenFile(filepath.Join(dir, TraceFile), os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
-		j.runs.Close()
-		return nil, err
-	}
-	j.rw, j.tw = bufio.NewWriter(j.runs), bufio.NewWriter(j.trace)
-	return j, nil
-}
-
-func (j *journal) add(r *Record) error {
-	tw := csv.NewWriter(j.tw)
-	tw.WriteAll(traceRows(r))
-	if err := tw.Error(); err != nil {
-		return err
-	}
-	if err := j.tw.Flush(); err != nil {
-		return err
-	}
-	rw := csv.NewWriter(j.rw)
-	rw.Write(runRow(r))
-	rw.Flush()
-	if err := rw.Error(); err != nil {
-		return err
-	}
-	return j.rw.Flush()
-}
-
-func (j *journal) close() error {
-	err1 := j.runs.Close()
-	err2 := j.trace.Close()
-	if err1 != nil {
-		return err1
-	}
-	return err2
-}
+// The results format's helpers under their names in this package.
+var (
+	fmtFloat     = resultsfmt.FormatFloat
+	runRow       = resultsfmt.RunRow
+	traceRows    = resultsfmt.TraceRows
+	encodeCSV    = resultsfmt.EncodeCSV
+	writeRecords = resultsfmt.WriteRecords
+)

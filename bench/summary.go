@@ -94,23 +94,9 @@ func (p *Plan) problemNames() []string {
 	return s
 }
 
-// At returns the run's state after iteration c: the last checkpoint at or
-// before c. A run that ended before c (target, plateau, divergence) keeps its
-// final state, so later checkpoints show its floor.
-func (r *Record) At(c int) Point {
-	p := Point{Loss: math.NaN(), Best: math.NaN(), ParamErr: math.NaN()}
-	for _, q := range r.Trace {
-		if q.Iter > c {
-			break
-		}
-		p = q
-	}
-	return p
-}
-
 // reachedBy reports whether r reached target i by iteration c, and the
 // evaluations it had spent then (at the hit, or at min(c, end)).
-func (r *Record) reachedBy(i, c int) (bool, float64) {
+func reachedBy(r *Record, i, c int) (bool, float64) {
 	if h := r.Hits[i]; h.Iter >= 0 && h.Iter <= c {
 		return true, float64(h.Evals)
 	}
@@ -224,7 +210,7 @@ func summaryRows(g *Group) [][]string {
 			cost := make([]float64, n)
 			k := 0
 			for i, r := range g.Runs {
-				succ[i], cost[i] = r.reachedBy(ti, c)
+				succ[i], cost[i] = reachedBy(r, ti, c)
 				if succ[i] {
 					k++
 				}
@@ -278,7 +264,7 @@ func (g *Group) Costs(target string) (cost []float64, success []bool, ok bool) {
 		cost = make([]float64, len(g.Runs))
 		success = make([]bool, len(g.Runs))
 		for i, r := range g.Runs {
-			success[i], cost[i] = r.reachedBy(ti, end)
+			success[i], cost[i] = reachedBy(r, ti, end)
 		}
 		return cost, success, true
 	}
@@ -340,7 +326,7 @@ func TargetStats(g *Group) []TargetStat {
 		var its, evs, secs []float64
 		k := 0
 		for i, r := range g.Runs {
-			succ[i], cost[i] = r.reachedBy(ti, end)
+			succ[i], cost[i] = reachedBy(r, ti, end)
 			if succ[i] {
 				k++
 				its = append(its, float64(r.Hits[ti].Iter))

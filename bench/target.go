@@ -1,72 +1,29 @@
 package bench
 
-import (
-	"fmt"
+import "github.com/optbench/optbench/resultsfmt"
 
-	"github.com/optbench/optbench/optim"
-)
+// TargetKind is resultsfmt.TargetKind: what a Target measures.
+type TargetKind = resultsfmt.TargetKind
 
-// TargetKind says what a Target measures.
-type TargetKind int
-
+// The kinds of targets, as in resultsfmt.
 const (
-	// LossTarget is reached when the loss is at most Value (the excess
-	// loss E − E* on problems whose optimum loss E* is not 0, see
-	// OptimumLoss).
-	LossTarget TargetKind = iota
-	// ParamTarget is reached when the parameters are within Value (max-norm)
-	// of the problem's known optimum.
-	ParamTarget
-	// ClassTarget is reached when every output lies on the right side of 0.5.
-	ClassTarget
+	// LossTarget is resultsfmt.LossTarget.
+	LossTarget = resultsfmt.LossTarget
+	// ParamTarget is resultsfmt.ParamTarget.
+	ParamTarget = resultsfmt.ParamTarget
+	// ClassTarget is resultsfmt.ClassTarget.
+	ClassTarget = resultsfmt.ClassTarget
 )
 
-// Target is a goal whose first hit (iteration, evaluations, seconds) each
-// run records.
-type Target struct {
-	Name  string // column key: "loss_1e-07", "param_1e-07", "classified"
-	Kind  TargetKind
-	Value float64
-}
+// Target is resultsfmt.Target: a goal whose first hit each run records.
+type Target = resultsfmt.Target
 
-// ParamTolerance is the tutorial's equality tolerance: two numbers are equal
-// when they differ by less than 1e-7.
-const ParamTolerance = 1e-7
+// ParamTolerance is resultsfmt.ParamTolerance.
+const ParamTolerance = resultsfmt.ParamTolerance
 
-// AllTargets returns every target in column order: losses 1e-1 … 1e-12,
-// then the parameter tolerance, then classification. The result is a
+// AllTargets is resultsfmt.AllTargets: every target in column order, a
 // fresh slice.
-func AllTargets() []Target { return append([]Target(nil), allTargets...) }
+func AllTargets() []Target { return resultsfmt.AllTargets() }
 
-// allTargets is AllTargets, built once.
-var allTargets = buildTargets()
-
-// buildTargets returns every target in column order: losses 1e-1 … 1e-12,
-// then the parameter tolerance, then classification.
-func buildTargets() []Target {
-	var ts []Target
-	v := 1.0
-	for e := 1; e <= 12; e++ {
-		v /= 10
-		ts = append(ts, Target{Name: fmt.Sprintf("loss_1e-%02d", e), Kind: LossTarget, Value: lossLevel(e)})
-	}
-	ts = append(ts, Target{Name: "param_1e-07", Kind: ParamTarget, Value: ParamTolerance})
-	ts = append(ts, Target{Name: "classified", Kind: ClassTarget})
-	return ts
-}
-
-// lossLevel returns 10^−e exactly as the decimal literal would parse.
-func lossLevel(e int) float64 {
-	return [...]float64{1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12}[e]
-}
-
-// Applies reports whether target t is defined for problem p.
-func (t Target) Applies(p *optim.Problem) bool {
-	switch t.Kind {
-	case ParamTarget:
-		return p.Optimum != nil
-	case ClassTarget:
-		return p.Classification
-	}
-	return true
-}
+// allTargets is AllTargets, built once (not to be modified).
+var allTargets = resultsfmt.AllTargets()
