@@ -183,3 +183,12 @@ func setting(settings, key string) float64 {
 	}
 	return 0
 }
+
+// setEnds records in every run of recs (all the runs of an experiment, or
+// of a shard's merge) the cause of its end (Record.End), as the final
+// rewrite of a results folder writes it.
+func setEnds(plan *Plan, recs []*Record) {
+	for i, c := range EndCauses(plan, recs) {
+		recs[i].End = string(c)
+	}
+}

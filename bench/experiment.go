@@ -203,6 +203,7 @@ func Run(ctx context.Context, plan *Plan, dir string, opt Options) error {
 	if opt.Phase != nil {
 		opt.Phase("rewrite", len(recs))
 	}
+	setEnds(plan, recs)
 	sums, err := writeRecords(dir, recs)
 	if err != nil {
 		return fmt.Errorf("bench: the final rewrite of %s and %s in canonical order failed (%w); all %d runs are safe on disk as appended, "+

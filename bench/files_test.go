@@ -51,6 +51,8 @@ func TestLoadRunsRoundTrip(t *testing.T) {
 		// Timing differs between the two executions.
 		assert.Positive(t, got.Seconds)
 		got.Seconds, want.Seconds = 0, 0
+		assert.NotEmpty(t, got.End, "a finished folder records every run's end")
+		got.End = "" // Execute leaves it to the final rewrite
 		for j := range got.Hits {
 			if got.Hits[j].Iter >= 0 {
 				assert.Positive(t, got.Hits[j].Seconds)

@@ -169,6 +169,7 @@ func Merge(ctx context.Context, out string, dirs []string) error {
 	if err := checkMergeTarget(out, first.ConfigHash); err != nil {
 		return err
 	}
+	setEnds(plan, recs)
 	sums, err := writeRecords(out, recs)
 	if err != nil {
 		return fmt.Errorf("bench: merge: %w", err)

@@ -3,12 +3,16 @@ package bench
 import (
 	"context"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/optbench/optbench/optim"
+	"github.com/optbench/optbench/resultsfmt"
 )
 
 // stalling spends k loss evaluations per Step and improves its loss only
@@ -83,4 +87,37 @@ func TestExcessLossTargets(t *testing.T) {
 	require.GreaterOrEqual(t, hit.Iter, 0, "irprop- without Δmin gets within 1e-10 of E*")
 	assert.Greater(t, rec.BestLoss, 0.06, "while its loss stays at E*")
 	assert.LessOrEqual(t, rec.BestLoss-eStar, 1e-10)
+}
+
+// TestVerifyEndColumn checks that a finished folder's end column holds
+// each run's cause, and that an edited one is found with its line.
+func TestVerifyEndColumn(t *testing.T) {
+	dir := t.TempDir()
+	plan, err := NewPlan(Config{Problems: []string{"xor"}, Optimizers: []string{"irprop-"}, Seeds: 4, Budget: 1500, KeepGoing: true})
+	require.NoError(t, err)
+	require.NoError(t, Run(context.Background(), plan, dir, Options{}))
+	recs, err := LoadRuns(dir)
+	require.NoError(t, err)
+	causes := EndCauses(plan, recs)
+	for i, r := range recs {
+		assert.Equal(t, string(causes[i]), r.End)
+	}
+	path := filepath.Join(dir, RunsFile)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(string(b), "\n")
+	i := strings.LastIndex(lines[2], ",")
+	lines[2] = lines[2][:i+1] + "optimum-ish"
+	edited := []byte(strings.Join(lines, "\n"))
+	require.NoError(t, os.WriteFile(path, edited, 0o644))
+	// Record the edited file's checksum, so that the end check itself,
+	// not the checksum, finds it.
+	man, err := ReadManifest(dir)
+	require.NoError(t, err)
+	man.Checksums[RunsFile] = resultsfmt.Checksum(edited)
+	require.NoError(t, man.write(dir))
+	v, err := Verify(dir)
+	require.NoError(t, err)
+	require.Error(t, v.Err())
+	assert.Contains(t, v.Err().Error(), "runs.csv:3: end \"optimum-ish\" (expected")
 }

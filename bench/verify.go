@@ -158,6 +158,16 @@ func verify(dir string, man *Manifest, plan *Plan) *Verification {
 		RecordedIn: ManifestFile,
 	})
 	tv, rv := c.Trace, c.Runs
+	if man.Complete && len(rv.Findings) == 0 && len(tv.Findings) == 0 {
+		// The end column of a finished folder is its runs' causes, which
+		// depend on every run (a local minimum is judged against the best).
+		for i, cause := range EndCauses(plan, c.Records) {
+			if r := c.Records[i]; r.End != string(cause) {
+				rv.Findings = append(rv.Findings, Finding{File: rv.File, Line: i + 2,
+					Msg: fmt.Sprintf("end %q (expected %q, the cause of the run's end judged against every run of the experiment)", r.End, cause)})
+			}
+		}
+	}
 	v.Records = c.Records
 	v.Files = append(v.Files, tv, rv) // a damaged trajectory is the cause of its row's findings
 	return v

@@ -61,7 +61,7 @@ func RunsHeader() []string {
 	for _, t := range AllTargets() {
 		h = append(h, "iters_to_"+t.Name, "evals_to_"+t.Name, "seconds_to_"+t.Name)
 	}
-	return h
+	return append(h, "end")
 }
 
 // runsHeader and traceHeader are RunsHeader and TraceHeader, computed
@@ -136,7 +136,7 @@ func RunRow(r *Record) []string {
 		}
 		row = append(row, strconv.Itoa(h.Iter), strconv.Itoa(h.Evals), FormatFloat(h.Seconds))
 	}
-	return row
+	return append(row, r.End)
 }
 
 // TraceRows returns r's trajectory as trace.csv rows.
@@ -155,12 +155,12 @@ func TraceRows(r *Record) [][]string {
 // names the first column at fault and what it allows.
 func parseRunRow(f []string) (*Record, error) {
 	header := runsHeader()
-	nt := (len(header) - 16) / 3
+	nt := (len(header) - 17) / 3 // 16 columns, 3 per target, end
 	if len(f) != len(header) {
 		return nil, fmt.Errorf("%d fields (expected %d)", len(f), len(header))
 	}
 	p := &fieldParser{header: header, f: f}
-	r := &Record{Problem: f[0], Optimizer: f[1], Precision: f[2], Settings: f[3], Status: Status(f[6])}
+	r := &Record{Problem: f[0], Optimizer: f[1], Precision: f[2], Settings: f[3], Status: Status(f[6]), End: f[len(f)-1]}
 	if r.Problem == "" || r.Optimizer == "" {
 		return nil, fmt.Errorf("empty problem or optimizer (expected their names)")
 	}

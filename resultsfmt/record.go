@@ -60,7 +60,14 @@ type Record struct {
 	FloorIter int     // the iteration the floor began at, -1 otherwise
 	ParamErr  float64 // final distance from the optimum, NaN if unknown
 	Hits      []Hit   // one per AllTargets()
-	Trace     []Point
+	// End is why the run's loss stopped going down (bench.EndCause:
+	// "optimum", "saturated", "step-bound", "local-minimum", "plateau",
+	// "budget", "target", "diverged"). It is decided once every run of
+	// the experiment is known (a local minimum is judged against the best
+	// loss any run reached), so it is empty in rows appended while the
+	// experiment runs and filled in by the final rewrite.
+	End   string
+	Trace []Point
 }
 
 // ID returns the identity of r's run within its experiment.
