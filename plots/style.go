@@ -46,6 +46,16 @@ func (l Look) Glyph(radius vg.Length) draw.GlyphStyle {
 // so that each optimizer's float32 and float64 curves pair up.
 const Float32Suffix = " (float32)"
 
+// FailedSuffix marks the series of an optimizer's runs that failed its
+// target, e.g. "xor (failed 15/30)" style: "irprop- (failed)". Style draws
+// it in its optimizer's color and marker with a dotted line, beside the
+// solid one of the runs that succeeded, so that a bimodal outcome reads as
+// two curves instead of one band spanning both.
+const FailedSuffix = " (failed)"
+
+// failedDashes is the line of failed-run series.
+var failedDashes = []vg.Length{vg.Points(1.2), vg.Points(2.2)}
+
 // float32Dashes is the line of float32 series.
 var float32Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 
@@ -82,6 +92,11 @@ var (
 // have fixed Okabe–Ito colours and markers; any other name gets a
 // deterministic colour, marker and dash pattern from an FNV hash of the name.
 func Style(name string) Look {
+	if base, ok := strings.CutSuffix(strings.TrimSpace(name), FailedSuffix); ok {
+		l := Style(base)
+		l.Dashes = failedDashes
+		return l
+	}
 	if base, ok := strings.CutSuffix(strings.TrimSpace(name), Float32Suffix); ok {
 		l := Style(base)
 		l.Dashes = float32Dashes

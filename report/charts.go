@@ -539,3 +539,73 @@ func (w *writer) paramStrip(p *optim.Problem) (plots.LogY, string) {
 	return plots.LogY{Counts: fmt.Sprintf("%d of %d runs end here", in, total)},
 		" A parameter error of exactly 0 is drawn in the shaded strip below the axis; runs ending there: " + list + "."
 }
+
+// outcomes draws, for problems where some optimizer's runs split into
+// those that reached the headline target and those that did not, the loss
+// against evaluations of each part apart: the median and interquartile
+// band of the solved runs (solid) and of the failed ones (dotted,
+// plots.FailedSuffix), so that a bimodal outcome (xor: half the runs
+// solve it, half sit at a local minimum) reads as two curves, not as one
+// band spanning both.
+func (w *writer) outcomes(p *optim.Problem) error {
+	target := bench.HeadlineTarget(p)
+	ti := -1
+	for i, t := range bench.AllTargets() {
+		if t.Name == target {
+			ti = i
+		}
+	}
+	eStar, lossLabel, _ := excessOf(p)
+	var bands []plots.Band
+	var split []string
+	for _, m := range w.e.methods {
+		g := w.e.group(p.Name, m)
+		if g == nil || ti < 0 {
+			continue
+		}
+		var solved, failed []*bench.Record
+		for _, r := range g.Runs {
+			if r.Hits[ti].Iter >= 0 {
+				solved = append(solved, r)
+			} else {
+				failed = append(failed, r)
+			}
+		}
+		if len(solved) == 0 || len(failed) == 0 {
+			continue
+		}
+		split = append(split, fmt.Sprintf("%s %d/%d", m, len(solved), len(g.Runs)))
+		for _, part := range []struct {
+			name string
+			runs []*bench.Record
+		}{{m, solved}, {m + plots.FailedSuffix, failed}} {
+			b := plots.Band{Name: part.name}
+			for _, c := range g.Ladder() {
+				var loss, xs []float64
+				for _, r := range part.runs {
+					pt := r.At(c)
+					loss = append(loss, max(pt.Loss-eStar, 0))
+					xs = append(xs, float64(pt.Evals))
+				}
+				q1, med, q3 := quartiles(loss)
+				b.X = append(b.X, median(xs))
+				b.Median, b.Q1, b.Q3 = append(b.Median, med), append(b.Q1, q1), append(b.Q3, q3)
+			}
+			bands = append(bands, b)
+		}
+	}
+	if len(split) == 0 {
+		return nil
+	}
+	title := fmt.Sprintf("%s: solved and failed runs apart", p.Name)
+	ly, stripText := w.lossStrip(p, false, func(r *bench.Record) float64 { return max(r.At(r.Iters).Loss-eStar, 0) })
+	pl, note, err := plots.ConvergenceWith(title, "loss evaluations", lossLabel, bands, ly)
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf("The runs of each optimizer whose outcome splits on `%s`'s headline target `%s`, drawn apart: median and "+
+		"interquartile range of the runs that reached it (solid) and of those that did not (dotted, \"(failed)\"), against loss "+
+		"evaluations. Solved/all: %s.", p.Name, target, strings.Join(split, ", "))
+	caption += stripText + excessNote(p, eStar)
+	return w.save(pl, "outcomes-"+p.Name, title, caption, note)
+}

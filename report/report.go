@@ -119,7 +119,7 @@ func write(ctx context.Context, dir string, log io.Writer, opt Options) (*writer
 	w := &writer{ctx: ctx, e: e, log: log, opt: opt, charts: map[string][]chart{}}
 	for _, p := range e.problems {
 		w.cur = p.Name
-		for _, draw := range []func(*optim.Problem) error{w.convergence, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
+		for _, draw := range []func(*optim.Problem) error{w.convergence, w.outcomes, w.precision, w.ecdf, w.finalBoxes, w.landscape, w.speed} {
 			if err := draw(p); err != nil {
 				return nil, fmt.Errorf("report: %s: %w", p.Name, err)
 			}
