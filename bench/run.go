@@ -118,28 +118,6 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	for i := range rec.Hits {
 		rec.Hits[i].Iter = -1
 	}
-	var lossIdx []int
-	paramIdx, classIdx := -1, -1
-	for i, tg := range targets {
-		if !tg.Applies(p) {
-			continue
-		}
-		switch tg.Kind {
-		case LossTarget:
-			lossIdx = append(lossIdx, i)
-		case ParamTarget:
-			paramIdx = i
-		case ClassTarget:
-			classIdx = i
-		}
-	}
-	pending := len(lossIdx)
-	if paramIdx >= 0 {
-		pending++
-	}
-	if classIdx >= 0 {
-		pending++
-	}
 	// Every squared residual is below 0.25 when the loss is below this, so
 	// every output is then on the right side of 0.5; a loss of 0.25 or more
 	// rules that out. Between the two, Classified decides.
@@ -148,44 +126,22 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	ci := 0
 
 	start := time.Now()
+	it := 0
 	l, err := opt.Init(obj, x, rnd)
 	loss := float64(l)
-	it := 0
 	best := loss
-	ref, tImp := loss, 0
-	// The plateau rule counts the loss evaluations the Steps spent (the
-	// GA spends a population's per generation, a gradient method one), so
-	// that it stops every optimizer after the same work without
-	// improvement: eImp is the Steps' evaluations when the best loss last
-	// improved.
-	initEvals, eImp := obj.LossEvals, 0
-	li := 0
-	// What check still looks for, so that the loop calls it only when a
-	// hit is possible: the next loss level (-Inf when none is left), and
-	// whether the parameter and classification targets are pending.
-	nextLoss := math.Inf(-1)
-	paramPending, classPending := paramIdx >= 0, classIdx >= 0
-	hit := func(i int) {
+	// The stopping rules (stop.go): the budget, the plateau (counting the
+	// loss evaluations the Steps spent, so that it stops every optimizer
+	// after the same work without improvement) and the targets.
+	budget := BudgetRule{Iters: t.Budget, Evals: t.EvalBudget}
+	plateau := PlateauRule{Min: cfg.PlateauMin}
+	plateau.Start(loss, obj.LossEvals)
+	track := newTargetTracker(targets, func(tg Target) bool { return tg.Applies(p) }, func(i int) {
 		rec.Hits[i] = Hit{Iter: it, Evals: obj.LossEvals, Seconds: time.Since(start).Seconds()}
-		pending--
-	}
-	check := func() {
-		for li < len(lossIdx) && loss-eStar <= targets[lossIdx[li]].Value {
-			hit(lossIdx[li])
-			li++
-		}
-		if nextLoss = math.Inf(-1); li < len(lossIdx) {
-			nextLoss = targets[lossIdx[li]].Value
-		}
-		if paramPending && paramError() <= ParamTolerance {
-			hit(paramIdx)
-			paramPending = false
-		}
-		if classPending && loss < 0.25 && (loss < classSure || mse.Classified(x)) {
-			hit(classIdx)
-			classPending = false
-		}
-	}
+	})
+	track.EStar = eStar
+	track.ParamError = paramError
+	track.Classified = func(loss float64) bool { return loss < classSure || mse.Classified(x) }
 	point := func() {
 		rec.Trace = append(rec.Trace, Point{Iter: it, Evals: obj.LossEvals, GradEvals: obj.GradEvals,
 			Seconds: time.Since(start).Seconds(), Loss: loss, Best: best, ParamErr: paramError()})
@@ -196,13 +152,10 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		}
 		rec.Status = StatusDiverged
 		loss, best = math.Inf(1), math.Inf(1)
-	} else {
-		check()
-		if pending == 0 && !cfg.KeepGoing {
-			rec.Status = StatusTarget
-		}
+	} else if track.Check(loss) && !cfg.KeepGoing {
+		rec.Status = StatusTarget
 	}
-	for rec.Status == "" && it < t.Budget {
+	for rec.Status == "" && !budget.IterDone(it) {
 		if it&1023 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -219,27 +172,22 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		}
 		if loss < best {
 			best = loss
-			if loss < ref*(1-relImprove) {
-				ref, tImp, eImp = loss, it, obj.LossEvals-initEvals
-			}
+			plateau.Observe(loss, it, obj.LossEvals)
 		}
-		if loss-eStar <= nextLoss || paramPending || classPending && loss < 0.25 {
-			check()
-			if pending == 0 && !cfg.KeepGoing {
-				rec.Status = StatusTarget
-				break
-			}
+		if track.Possible(loss) && track.Check(loss) && !cfg.KeepGoing {
+			rec.Status = StatusTarget
+			break
 		}
 		if it == cps[ci] {
 			point()
 			ci++
 		}
-		if t.EvalBudget > 0 && obj.LossEvals >= t.EvalBudget {
+		if budget.EvalsDone(obj.LossEvals) {
 			break
 		}
-		if e := obj.LossEvals - initEvals; cfg.PlateauMin > 0 && e-eImp >= max(cfg.PlateauMin, eImp) {
+		if plateau.Done(obj.LossEvals) {
 			rec.Status = StatusPlateau
-			rec.Floor, rec.FloorIter = ref, tImp
+			rec.Floor, rec.FloorIter = plateau.Floor()
 		}
 	}
 	if rec.Status == "" {
