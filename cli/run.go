@@ -166,12 +166,15 @@ those problems.
 	fs.StringVar(&o.lossEval, "loss-eval", defaultLossEval, "loss arithmetic, `careful|plain`: careful computes 1 − σ(z) of sigmoid units as σ(−z), without cancellation; plain (the tutorial's) rounds σ(z) to 1 for z > 36.7")
 	fs.StringVar(&o.precision, "precision", "", "arithmetic of the network, loss, gradient and optimizer, `float32,float64` (one or both, every problem; the gonum optimizers run only in float64) (default float64)")
 	fs.StringVar(&o.set, "set", "", "optimizer settings on every problem, `optimizer.setting=value[,…]` (see 'optbench list')")
-	fs.StringVar(&o.workers, "workers", "", "runs in parallel, `N` ≥ 1 (default the CPUs this process may use: GOMAXPROCS, its affinity mask, SLURM_CPUS_PER_TASK)")
+	fs.StringVar(&o.workers, "workers", "", workersHelp)
 	fs.StringVar(&o.shard, "shard", "", "run only shard `i/n` of the runs (0 ≤ i < n), for 'optbench merge'")
 	fs.BoolVar(&o.force, "force", false, "start over in a folder holding results of another configuration, or damaged ones, after moving its files into DIR/.old-<time>/")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (it is shown only when stderr is a terminal)")
 	return fs, o
 }
+
+// workersHelp is the help of run's and sweep's --workers.
+const workersHelp = "runs in parallel, `N` ≥ 1 (default the CPUs this process may use: GOMAXPROCS, its affinity mask, SLURM_CPUS_PER_TASK)"
 
 // runSpec is a validated run command.
 type runSpec struct {

@@ -136,7 +136,7 @@ and folder; --problem, --optimizer, --grid, --set and --target are refused.
 	fs.StringVar(&o.evals, "eval-budget", "", "loss evaluations per run, `N`; 0: no limit (default: the iteration budget + 1, so the GA gets as many evaluations as a gradient method gets iterations)")
 	fs.StringVar(&o.set, "set", "", "other settings of the optimizer, fixed at every point, `optimizer.setting=value[,…]`")
 	fs.StringVar(&o.plateau, "plateau", "", "end a run on a plateau of `N` loss evaluations without improvement, as in 'optbench run'; 0: never (default 1000)")
-	fs.StringVar(&o.wk, "workers", "", "runs in parallel, `N` ≥ 1 (default the CPUs this process may use: GOMAXPROCS, its affinity mask, SLURM_CPUS_PER_TASK)")
+	fs.StringVar(&o.wk, "workers", "", workersHelp)
 	fs.BoolVar(&o.force, "force", false, "start over in a folder holding another sweep or experiment, or a damaged one, after moving its files into DIR/.old-<time>/")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar (it is shown only when stderr is a terminal)")
 	return fs, o
