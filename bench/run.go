@@ -136,9 +136,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 	budget := BudgetRule{Iters: t.Budget, Evals: t.EvalBudget}
 	plateau := PlateauRule{Min: cfg.PlateauMin}
 	plateau.Start(loss, obj.LossEvals)
-	track := newTargetTracker(targets, func(tg Target) bool { return tg.Applies(p) }, func(i int) {
-		rec.Hits[i] = Hit{Iter: it, Evals: obj.LossEvals, Seconds: time.Since(start).Seconds()}
-	})
+	track := newTargetTracker(targets, func(tg Target) bool { return tg.Applies(p) }, rec.Hits, start)
 	track.EStar = eStar
 	track.ParamError = paramError
 	track.Classified = func(loss float64) bool { return loss < classSure || mse.Classified(x) }
@@ -152,7 +150,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 		}
 		rec.Status = StatusDiverged
 		loss, best = math.Inf(1), math.Inf(1)
-	} else if track.Check(loss) && !cfg.KeepGoing {
+	} else if track.Check(loss, it, obj.LossEvals) && !cfg.KeepGoing {
 		rec.Status = StatusTarget
 	}
 	for rec.Status == "" && !budget.IterDone(it) {
@@ -174,7 +172,7 @@ func execute[T optim.Float](ctx context.Context, t Task, cfg Config) (*Record, e
 			best = loss
 			plateau.Observe(loss, it, obj.LossEvals)
 		}
-		if track.Possible(loss) && track.Check(loss) && !cfg.KeepGoing {
+		if track.Possible(loss) && track.Check(loss, it, obj.LossEvals) && !cfg.KeepGoing {
 			rec.Status = StatusTarget
 			break
 		}

@@ -1,6 +1,9 @@
 package bench
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // The stopping rules of a run, small concrete types the driver (Execute)
 // composes, as gonum's optimize.Converger is composed by optimize.Minimize:
@@ -74,20 +77,21 @@ type TargetTracker struct {
 	Classified func(loss float64) bool
 
 	targets              []Target
-	loss                 []int // indices of the applicable loss targets, by falling level
-	param, class         int   // index of the parameter and classification targets, -1 if none
-	next                 int   // position in loss of the next level
+	hits                 []Hit     // the record's, one per target
+	start                time.Time // the run's start, for the hits' seconds
+	loss                 []int     // indices of the applicable loss targets, by falling level
+	param, class         int       // index of the parameter and classification targets, -1 if none
+	next                 int       // position in loss of the next level
 	nextLoss             float64
 	paramPend, classPend bool
 	pending              int
-	hit                  func(i int) // records target i's hit
 }
 
 // newTargetTracker returns a tracker of the targets that apply to the
-// problem whose applicability applies gives, calling hit(i) at the first
-// hit of target i.
-func newTargetTracker(targets []Target, applies func(Target) bool, hit func(i int)) *TargetTracker {
-	t := &TargetTracker{targets: targets, param: -1, class: -1, hit: hit, nextLoss: math.Inf(-1)}
+// problem (applies says which), recording the first hit of target i in
+// hits[i] with the seconds since start.
+func newTargetTracker(targets []Target, applies func(Target) bool, hits []Hit, start time.Time) *TargetTracker {
+	t := &TargetTracker{targets: targets, hits: hits, start: start, param: -1, class: -1, nextLoss: math.Inf(-1)}
 	for i, tg := range targets {
 		if !applies(tg) {
 			continue
@@ -119,25 +123,29 @@ func (t *TargetTracker) Possible(loss float64) bool {
 	return loss-t.EStar <= t.nextLoss || t.paramPend || t.classPend && loss < 0.25
 }
 
-// Check records the hits at loss and reports whether every target has
-// been reached.
-func (t *TargetTracker) Check(loss float64) bool {
+// hit records target i's first hit at iteration it after evals loss
+// evaluations.
+func (t *TargetTracker) hit(i, it, evals int) {
+	t.hits[i] = Hit{Iter: it, Evals: evals, Seconds: time.Since(t.start).Seconds()}
+	t.pending--
+}
+
+// Check records the hits at loss, after iteration it and evals loss
+// evaluations, and reports whether every target has been reached.
+func (t *TargetTracker) Check(loss float64, it, evals int) bool {
 	for t.next < len(t.loss) && loss-t.EStar <= t.targets[t.loss[t.next]].Value {
-		t.hit(t.loss[t.next])
-		t.pending--
+		t.hit(t.loss[t.next], it, evals)
 		t.next++
 	}
 	if t.nextLoss = math.Inf(-1); t.next < len(t.loss) {
 		t.nextLoss = t.targets[t.loss[t.next]].Value
 	}
 	if t.paramPend && t.ParamError() <= ParamTolerance {
-		t.hit(t.param)
-		t.pending--
+		t.hit(t.param, it, evals)
 		t.paramPend = false
 	}
 	if t.classPend && loss < 0.25 && t.Classified(loss) {
-		t.hit(t.class)
-		t.pending--
+		t.hit(t.class, it, evals)
 		t.classPend = false
 	}
 	return t.pending == 0
