@@ -173,6 +173,20 @@ those problems.
 	return fs, o
 }
 
+// parsePlateau parses --plateau (run's and sweep's): an integer in
+// [0, maxBudget], 0 meaning never, as bench.Config.PlateauMin spells it
+// (negative; 0 there is the default).
+func parsePlateau(s string) (int, error) {
+	n, err := sweepInt("--plateau", s, 0, maxBudget)
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		n = -1
+	}
+	return n, nil
+}
+
 // workersHelp is the help of run's and sweep's --workers.
 const workersHelp = "runs in parallel, `N` ≥ 1 (default the CPUs this process may use: GOMAXPROCS, its affinity mask, SLURM_CPUS_PER_TASK)"
 
@@ -363,12 +377,9 @@ func parseRun(fs *flag.FlagSet, o *runOptions, args []string) (*runSpec, error) 
 		cfg.KeepGoing = o.keepGoing
 	}
 	if given["plateau"] {
-		n, err := sweepInt("--plateau", o.plateau, 0, maxBudget)
+		n, err := parsePlateau(o.plateau)
 		if err != nil {
 			return nil, err
-		}
-		if n == 0 {
-			n = -1 // bench: negative disables, 0 is the default
 		}
 		cfg.PlateauMin = n
 	}

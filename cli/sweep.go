@@ -192,14 +192,9 @@ func parseSweep(fs *flag.FlagSet, o *sweepOptions, args []string) ([]*sweepSpec,
 		}
 	}
 	if given["plateau"] {
-		n, err := sweepInt("--plateau", o.plateau, 0, maxBudget)
-		if err != nil {
+		if base.PlateauMin, err = parsePlateau(o.plateau); err != nil {
 			return nil, err
 		}
-		if n == 0 {
-			n = -1 // bench: negative disables, 0 is the default
-		}
-		base.PlateauMin = n
 	}
 	if given["workers"] {
 		if opt.Workers, err = sweepInt("--workers", o.wk, 1, maxWorkers); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/optim/catalog"
+	"github.com/optbench/optbench/optim/optimtest"
 )
 
 // TestProblemOrder: the built-in problems are registered in the catalogue's
@@ -144,28 +145,7 @@ func TestProblemsWellFormed(t *testing.T) {
 		t.Run(p.Name, func(t *testing.T) {
 			require.False(t, seen[p.Name], "duplicate name")
 			seen[p.Name] = true
-			assert.Equal(t, strings.ToLower(p.Name), p.Name)
-			assert.NotContains(t, p.Name, " ")
-			assert.NotEmpty(t, p.Description)
-			require.NoError(t, p.Net.Validate())
-			require.Equal(t, p.Net.Dim(), p.Dim())
-			require.Len(t, p.Data.X, p.Data.N*p.Net.In)
-			require.Len(t, p.Data.Y, p.Data.N*p.Net.Out())
-			obj := p.Objective()
-			require.Equal(t, p.Dim(), obj.Dim())
-			if p.Classification {
-				for _, y := range p.Data.Y {
-					require.True(t, y == 0 || y == 1, "target %v", y)
-				}
-			}
-			if p.Optimum != nil {
-				assert.Len(t, p.Optimum, p.Dim())
-			}
-			if p.Query != nil {
-				assert.Len(t, p.Query, p.Net.In)
-				assert.Len(t, p.QueryAnswer, p.Net.Out())
-			}
-			require.NoError(t, p.Validate())
+			optimtest.CheckProblem(t, p) // what a user's problem is checked for too
 			// Every per-problem default names a registered optimizer and
 			// settings of it with allowed values.
 			for method, s := range p.Defaults {

@@ -6,6 +6,7 @@ import (
 	"github.com/optbench/optbench/optim"
 	"github.com/optbench/optbench/optim/optimtest"
 
+	"example.com/mybench/circles"
 	"example.com/mybench/signgd"
 )
 
@@ -27,4 +28,14 @@ func BenchmarkStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	optimtest.BenchmarkStep(b, []optim.Method{signgd.Method(), irprop}, optimtest.Problems("seed3", "xor"))
+}
+
+// TestCirclesProblem checks the user's problem as optbench checks its own.
+func TestCirclesProblem(t *testing.T) {
+	d := circles.Def()
+	p, err := d.New(d.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	optimtest.CheckProblem(t, p)
 }
