@@ -8,12 +8,12 @@ import (
 
 // gemmRef is gemm's definition written out: one chain of math.FMA per
 // element of C, in k order.
-func gemmRef(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c []float64, ldc int) {
+func gemmRef(m, n, k int, a []float64, ars, acs int, b []float64, brs, bcs int, c []float64, ldc int) {
 	for i := range m {
 		for j := range n {
 			v := c[i*ldc+j]
 			for p := range k {
-				v = math.FMA(a[i*ars+p*acs], b[p*ldb+j], v)
+				v = math.FMA(a[i*ars+p*acs], b[p*brs+j*bcs], v)
 			}
 			c[i*ldc+j] = v
 		}
@@ -39,44 +39,53 @@ func withSIMD(on bool, f func()) {
 
 // TestGemmSIMDBitIdentical runs gemm with the SIMD micro-kernels and with
 // the portable loops on random shapes (edges that are not multiples of the
-// 4×12 tile included), both layouts of A, padded leading dimensions and
-// nonzero initial C, and requires both, and the definition gemmRef, to
-// give the same bits.
+// 4×12 tile, of the packed blocks of A and of the chunks of p included),
+// every layout of A and B (row-major or transposed), padded leading
+// dimensions and nonzero initial C, and requires both, and the definition
+// gemmRef, to give the same bits. One workspace serves every shape, as in
+// an MSE, so a stale packed value would show.
 func TestGemmSIMDBitIdentical(t *testing.T) {
 	if !gemmSIMD {
 		t.Log("no AVX2+FMA on this CPU: comparing the portable path with the definition only")
 	}
 	simd := gemmSIMD
 	rnd := rand.New(rand.NewPCG(12, 1))
-	shapes := [][3]int{{1, 1, 1}, {4, 12, 1}, {4, 4, 7}, {5, 13, 3}, {3, 11, 9}, {8, 24, 64}, {64, 128, 64}, {10, 10, 128}, {66, 25, 17}}
+	shapes := [][3]int{{1, 1, 1}, {4, 12, 1}, {4, 4, 7}, {5, 13, 3}, {3, 11, 9}, {8, 24, 64}, {64, 128, 64},
+		{10, 10, 128}, {66, 25, 17}, {gemmMC + 4, 30, gemmKC + 1}, {2*gemmMC + 7, 23, 2*gemmKC + 3}, {3, 40, gemmKC + 9}}
 	for range 60 {
 		shapes = append(shapes, [3]int{1 + rnd.IntN(40), 1 + rnd.IntN(60), 1 + rnd.IntN(90)})
 	}
+	ws := new(gemmWork)
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
-		for _, trans := range []bool{false, true} {
-			ars, acs, lenA := k+rnd.IntN(3), 1, 0
-			if trans {
+		for layout := range 4 {
+			transA, transB := layout&1 != 0, layout&2 != 0
+			ars, acs := k+rnd.IntN(3), 1
+			if transA {
 				ars, acs = 1, m+rnd.IntN(3)
 			}
-			lenA = (m-1)*ars + (k-1)*acs + 1
-			ldb, ldc := n+rnd.IntN(3), n+rnd.IntN(3)
-			a := randSlice(rnd, lenA)
-			b := randSlice(rnd, (k-1)*ldb+n)
+			brs, bcs := n+rnd.IntN(3), 1
+			if transB {
+				brs, bcs = 1, k+rnd.IntN(3)
+			}
+			ldc := n + rnd.IntN(3)
+			a := randSlice(rnd, (m-1)*ars+(k-1)*acs+1)
+			b := randSlice(rnd, (k-1)*brs+(n-1)*bcs+1)
 			// Guard values after C catch stores past its end.
 			lenC := (m-1)*ldc + n
 			c0 := randSlice(rnd, lenC+8)
 			want := append([]float64(nil), c0...)
-			gemmRef(m, n, k, a, ars, acs, b, ldb, want[:lenC], ldc)
+			gemmRef(m, n, k, a, ars, acs, b, brs, bcs, want[:lenC], ldc)
 			for _, on := range []bool{false, true} {
 				if on && !simd {
 					continue
 				}
 				got := append([]float64(nil), c0...)
-				withSIMD(on, func() { gemm(m, n, k, a, ars, acs, b, ldb, got[:lenC], ldc) })
+				withSIMD(on, func() { gemm(ws, m, n, k, a, ars, acs, b, brs, bcs, got[:lenC], ldc) })
 				for i := range got {
 					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-						t.Fatalf("m=%d n=%d k=%d trans=%v simd=%v: c[%d] = %v, want %v (bits differ)", m, n, k, trans, on, i, got[i], want[i])
+						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v simd=%v: c[%d] = %v, want %v (bits differ)",
+							m, n, k, transA, transB, on, i, got[i], want[i])
 					}
 				}
 			}
@@ -89,6 +98,7 @@ func BenchmarkGemm(b *testing.B) {
 		m, n, k := s[0], s[1], s[2]
 		rnd := rand.New(rand.NewPCG(1, 1))
 		a, bb, c := randSlice(rnd, m*k), randSlice(rnd, k*n), make([]float64, m*n)
+		ws := newGemmWork(n)
 		for _, on := range []bool{false, true} {
 			name := "portable"
 			if on {
@@ -97,7 +107,7 @@ func BenchmarkGemm(b *testing.B) {
 			b.Run(name+"/"+itoa(m)+"x"+itoa(n)+"x"+itoa(k), func(b *testing.B) {
 				withSIMD(on, func() {
 					for b.Loop() {
-						gemm(m, n, k, a, k, 1, bb, n, c, n)
+						gemm(ws, m, n, k, a, k, 1, bb, n, 1, c, n)
 					}
 				})
 				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")

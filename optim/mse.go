@@ -56,11 +56,12 @@ type MSEOf[T Float] struct {
 
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
 
-	// wide is set when a layer is wide (see wideLayer); pack then holds
-	// the transposed weights of widePanel neurons of a wide layer, and dT
-	// the transposed deltas of a block of a wide layer.
-	wide     bool
-	pack, dT []float64
+	// wide is set when a layer is wide (see wideLayer); gw is then the
+	// workspace of the wide layers' products, and wpack[l] the transposed
+	// weights of wide layer l packed for the forward pass (packWide).
+	wide  bool
+	gw    *gemmWork
+	wpack [][]float64
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -110,18 +111,25 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 		return nil, fmt.Errorf("optim: dataset Y has %d values, want N·Out = %d", len(data.Y), data.N*net.Out())
 	}
 	m := &MSEOf[T]{net: net, data: data, x: toFloat[T](data.X), y: toFloat[T](data.Y), dim: net.Dim(), inDim: net.In, outDim: net.Out()}
-	block, widest, widestOut, in := mseBlock, 0, 0, net.In
+	block, widest, in := mseBlock, 0, net.In
 	for _, l := range net.Layers {
 		if wideLayer[T](in, l.Out) {
-			m.wide, block, widest, widestOut = true, wideBlock, max(widest, in), max(widestOut, l.Out)
+			m.wide, block, widest = true, wideBlock, max(widest, in, l.Out)
 		}
 		in = l.Out
 	}
 	block = min(data.N, block)
 	m.block = block
 	if m.wide {
-		m.pack = make([]float64, widest*widePanel)
-		m.dT = make([]float64, block*widestOut)
+		m.gw = newGemmWork(widest)
+		m.wpack = make([][]float64, len(net.Layers))
+		in := net.In
+		for l, ly := range net.Layers {
+			if wideLayer[T](in, ly.Out) {
+				m.wpack[l] = make([]float64, gemmPackedLen(ly.Out, in))
+			}
+			in = ly.Out
+		}
 	}
 	off, in := 0, net.In
 	for _, l := range net.Layers {
@@ -229,7 +237,22 @@ func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 	return m.forwardBlockEval(x, in, nb, m.eval)
 }
 
-// forwardBlockEval is forwardBlock in the evaluation mode eval.
+// packWide packs the weights of every wide layer at x for the forward
+// passes of the blocks that follow (wideAffine); Loss, Grad and Classified
+// call it before their first block.
+func (m *MSEOf[T]) packWide(x []T) {
+	if !m.wide {
+		return
+	}
+	for l := range m.plan {
+		if p := &m.plan[l]; p.wide {
+			widePack(m.wpack[l], f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
+		}
+	}
+}
+
+// forwardBlockEval is forwardBlock in the evaluation mode eval. The wide
+// layers' packed weights must be those of x (packWide).
 func (m *MSEOf[T]) forwardBlockEval(x, in []T, nb int, eval EvalMode) []T {
 	prev := in
 	for l := range m.plan {
@@ -242,7 +265,7 @@ func (m *MSEOf[T]) forwardBlockEval(x, in []T, nb int, eval EvalMode) []T {
 			if p.b >= 0 {
 				b = f64s(x[p.b : p.b+p.out])
 			}
-			wideAffine(f64s(a), f64s(w), b, f64s(prev), m.pack, p.in, p.out)
+			wideAffine(m.gw, f64s(a), m.wpack[l], b, f64s(prev), p.in, p.out)
 		case p.b >= 0:
 			affine(a, w, x[p.b:p.b+p.out], prev, p.in, p.out)
 		default:
@@ -274,6 +297,7 @@ func (m *MSEOf[T]) Loss(x []T) T {
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	careful := m.carefulLayer(last)
+	m.packWide(x)
 	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
@@ -313,6 +337,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	scale := m.scale
+	m.packWide(x)
 	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
@@ -357,7 +382,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 				prev = m.bact[l-1][:nb*p.in]
 			}
 			if p.wide {
-				wideAccumulate(f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), m.dT, p.in, p.out, first)
+				wideAccumulate(m.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
 			} else {
 				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
 			}
@@ -372,7 +397,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			}
 			dp := m.bdelta[l-1][:nb*p.in]
 			if p.wide {
-				wideBackDelta(f64s(dp), f64s(d), f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
+				wideBackDelta(m.gw, f64s(dp), f64s(d), f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
 			} else {
 				backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
 			}

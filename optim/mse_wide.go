@@ -35,13 +35,9 @@ const (
 	wideMinIn  = 32
 	wideMinOut = 8
 	// wideBlock is the number of samples of a block when a network has a
-	// wide layer: larger than mseBlock, to spread the packing of the
-	// transposed weights (one panel at a time) and the loads and stores
-	// of the gradient over more samples.
+	// wide layer: larger than mseBlock, to spread gemm's packing and the
+	// loads and stores of the gradient over more samples.
 	wideBlock = 256
-	// widePanel is the number of neurons whose transposed weights the
-	// forward pass packs at a time (a multiple of the kernels' 12).
-	widePanel = 12
 )
 
 // wideLayer reports whether a layer of nin inputs and nout neurons is
@@ -60,9 +56,9 @@ func f64s[T Float](s []T) []float64 {
 }
 
 // wideAffine stores in z (nb×nout) the weighted sums of the nb input rows in
-// prev (nb×nin), as defined above, packing the transposed weights of
-// widePanel neurons at a time into pack (nin·widePanel values).
-func wideAffine(z, w, bias, prev, pack []float64, nin, nout int) {
+// prev (nb×nin), as defined above, with gemm (workspace ws) and the
+// transposed weights packed by widePack into pw.
+func wideAffine(ws *gemmWork, z, pw, bias, prev []float64, nin, nout int) {
 	nb := len(z) / nout
 	for s := range nb {
 		zs := z[s*nout : s*nout+nout]
@@ -72,46 +68,34 @@ func wideAffine(z, w, bias, prev, pack []float64, nin, nout int) {
 			clear(zs)
 		}
 	}
-	pack = pack[:nin*widePanel]
-	for o0 := 0; o0 < nout; o0 += widePanel {
-		nc := min(widePanel, nout-o0)
-		for o := range nc {
-			row := w[(o0+o)*nin : (o0+o)*nin+nin]
-			for i, v := range row {
-				pack[i*nc+o] = v
-			}
-		}
-		gemm(nb, nc, nin, prev, nin, 1, pack, nc, z[o0:], nout)
-	}
+	gemmPacked(ws, nb, nout, nin, prev, nin, 1, pw, z, nout)
+}
+
+// widePack packs the transposed weights w (nout×nin) of a wide layer into
+// pw (gemmPackedLen(nout, nin) values) for wideAffine: once per
+// evaluation, for all its blocks.
+func widePack(pw, w []float64, nin, nout int) {
+	gemmPackB(pw, nout, nin, w, 1, nin)
 }
 
 // wideBackDelta stores in dp (nb×nin) the back-propagated sums of the
 // deltas d (nb×nout) through the weights w (nout×nin), as defined above.
-func wideBackDelta(dp, d, w []float64, nin, nout int) {
+func wideBackDelta(ws *gemmWork, dp, d, w []float64, nin, nout int) {
 	clear(dp)
 	nb := len(dp) / nin
-	gemm(nb, nin, nout, d, nout, 1, w, nin, dp, nin)
+	gemm(ws, nb, nin, nout, d, nout, 1, w, nin, 1, dp, nin)
 }
 
 // wideAccumulate adds to the weight gradient gw (nout×nin) the
 // contributions of the block's deltas d (nb×nout) and inputs prev (nb×nin),
-// as defined above, starting from 0 when first is set. It transposes d
-// into dT (nb·nout values) first, so that the kernels read each neuron's
-// deltas side by side.
-func wideAccumulate(gw, d, prev, dT []float64, nin, nout int, first bool) {
+// as defined above, starting from 0 when first is set.
+func wideAccumulate(ws *gemmWork, gw, d, prev []float64, nin, nout int, first bool) {
 	gw = gw[:nout*nin]
 	if first {
 		clear(gw)
 	}
 	nb := len(d) / nout
-	dT = dT[:nb*nout]
-	for s := range nb {
-		ds := d[s*nout : s*nout+nout]
-		for o, v := range ds {
-			dT[o*nb+s] = v
-		}
-	}
-	gemm(nout, nin, nb, dT, nb, 1, prev, nin, gw, nin)
+	gemm(ws, nout, nin, nb, d, 1, nout, prev, nin, 1, gw, nin)
 }
 
 // wideNeuron returns the weighted sum of one neuron of a wide layer for one
@@ -129,6 +113,7 @@ func wideNeuron[T Float](row, in []T, b T) T {
 // outputs as forward gives (plain evaluation), computed in blocks.
 func (m *MSEOf[T]) classifiedBlocks(x []T) bool {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
+	m.packWide(x)
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		out := m.forwardBlockEval(x, m.x[s0*nin:(s0+nb)*nin], nb, Plain)

@@ -125,6 +125,7 @@ func TestWideBlockIndependent(t *testing.T) {
 				requireSameBits(t, got, want, fmt.Sprintf("block=%d: Grad", block))
 			}
 			m.block = wideBlock
+			m.packWide(x)
 			out := m.forwardBlockEval(x, m.x[:m.block*m.inDim], m.block, Plain)
 			for s := range m.block {
 				p := m.Predict(nil, x, m.x[s*m.inDim:(s+1)*m.inDim])
@@ -254,15 +255,18 @@ func TestWideGolden(t *testing.T) {
 // forceWide makes every layer of m wide (on) or narrow, whatever its
 // shape, for BenchmarkWideLayer; m then takes the general path.
 func forceWide(m *MSE, on bool) {
-	widest, widestOut := 0, 0
+	widest := 0
 	for l := range m.plan {
 		m.plan[l].wide = on
-		widest, widestOut = max(widest, m.plan[l].in), max(widestOut, m.plan[l].out)
+		widest = max(widest, m.plan[l].in, m.plan[l].out)
 	}
 	m.wide = on
 	m.shape = shapeGeneral
-	m.pack = make([]float64, widest*widePanel)
-	m.dT = make([]float64, m.block*widestOut)
+	m.gw = newGemmWork(widest)
+	m.wpack = make([][]float64, len(m.plan))
+	for l, p := range m.plan {
+		m.wpack[l] = make([]float64, gemmPackedLen(p.out, p.in))
+	}
 }
 
 // BenchmarkWideLayer times Grad of in→hidden tanh→out sigmoid networks on
