@@ -27,8 +27,9 @@
 //   - Wide layers (≥ 32 inputs and ≥ 8 neurons, float64) compute their
 //     three products (forward X·Wᵀ + b, backward Δ·W, weight gradient Δᵀ·X)
 //     as chains of fused multiply-adds in an order fixed by the definition
-//     of gemm (gemm.go), independent of the CPU, the blocking and the block
-//     size; on amd64 with AVX2 and FMA assembly micro-kernels compute them,
+//     of gemm (gemm.go), independent of the CPU, the blocking, the packing
+//     of the operands and the block size; on amd64 with AVX2 and FMA
+//     assembly micro-kernels compute them,
 //     elsewhere (and with the purego build tag) Go with math.FMA computes
 //     the same bits. Their tanh is math.Tanh's algorithm with optim's own
 //     exp, with no fusable multiply-add. So a network with wide layers

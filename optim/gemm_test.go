@@ -93,36 +93,54 @@ func TestGemmSIMDBitIdentical(t *testing.T) {
 	}
 }
 
+// BenchmarkGemm times gemm on square-ish products and on the three
+// products of the MNIST slice's wide layer (256 samples of a block, 784
+// inputs, 256 neurons) in the layouts the MSE uses: forward (A the inputs
+// row-major, B the transposed weights packed once), backward delta (A the
+// deltas, B the weights) and weight gradient (A the transposed deltas, B
+// the inputs), with the SIMD kernels and the portable loops.
 func BenchmarkGemm(b *testing.B) {
-	for _, s := range [][3]int{{64, 128, 64}, {64, 256, 784}, {256, 784, 64}} {
-		m, n, k := s[0], s[1], s[2]
+	type product struct {
+		name     string
+		m, n, k  int
+		ars, acs int
+		brs, bcs int
+		packed   bool // B packed once (gemmPacked)
+	}
+	const nb, in, out = 256, 784, 256
+	products := []product{
+		{"64x128x64", 64, 128, 64, 64, 1, 128, 1, false},
+		{"256x784x64", 256, 784, 64, 64, 1, 784, 1, false},
+		{"forward-256x256x784", nb, out, in, in, 1, 1, in, true},
+		{"backdelta-256x784x256", nb, in, out, out, 1, in, 1, false},
+		{"gradient-256x784x256", out, in, nb, 1, out, in, 1, false},
+	}
+	for _, p := range products {
 		rnd := rand.New(rand.NewPCG(1, 1))
-		a, bb, c := randSlice(rnd, m*k), randSlice(rnd, k*n), make([]float64, m*n)
-		ws := newGemmWork(n)
+		a := randSlice(rnd, (p.m-1)*p.ars+(p.k-1)*p.acs+1)
+		bb := randSlice(rnd, (p.k-1)*p.brs+(p.n-1)*p.bcs+1)
+		c := make([]float64, p.m*p.n)
+		pb := make([]float64, gemmPackedLen(p.n, p.k))
+		gemmPackB(pb, p.n, p.k, bb, p.brs, p.bcs)
+		ws := newGemmWork(p.n)
 		for _, on := range []bool{false, true} {
 			name := "portable"
 			if on {
 				name = "simd"
 			}
-			b.Run(name+"/"+itoa(m)+"x"+itoa(n)+"x"+itoa(k), func(b *testing.B) {
+			b.Run("path="+name+"/product="+p.name, func(b *testing.B) {
+				b.ReportAllocs()
 				withSIMD(on, func() {
 					for b.Loop() {
-						gemm(ws, m, n, k, a, k, 1, bb, n, 1, c, n)
+						if p.packed {
+							gemmPacked(ws, p.m, p.n, p.k, a, p.ars, p.acs, pb, c, p.n)
+						} else {
+							gemm(ws, p.m, p.n, p.k, a, p.ars, p.acs, bb, p.brs, p.bcs, c, p.n)
+						}
 					}
 				})
-				b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
+				b.ReportMetric(2*float64(p.m*p.n*p.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
 			})
-		}
-	}
-}
-
-func itoa(i int) string {
-	s := ""
-	for {
-		s = string(rune('0'+i%10)) + s
-		i /= 10
-		if i == 0 {
-			return s
 		}
 	}
 }

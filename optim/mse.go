@@ -32,7 +32,10 @@ const mseBlock = 64
 // products run in blocked, register-tiled kernels (AVX2+FMA assembly where
 // the CPU has it) whose bits do not depend on the CPU; see mse_wide.go and
 // the package documentation. Workspaces are O(block × widest layer), the
-// block being 64 samples, or 256 in networks with a wide layer.
+// block being 64 samples, or 256 in networks with a wide layer, plus, in
+// such a network, one packed copy of each wide layer's weights and, when
+// the first layer is wide, one packed copy of the inputs (about the size
+// of data.X), made once by NewMSEOf so that Grad does not repack them.
 type MSEOf[T Float] struct {
 	net    Network
 	data   Dataset
@@ -62,6 +65,12 @@ type MSEOf[T Float] struct {
 	wide  bool
 	gw    *gemmWork
 	wpack [][]float64
+	// xpack is the inputs packed, block by block, as the first layer's
+	// weight gradient reads them when that layer is wide (packInputs):
+	// a copy of the data, packed once instead of at every Grad.
+	// xpackBlock is the block size it was packed for.
+	xpack      []float64
+	xpackBlock int
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -151,6 +160,7 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	switch {
 	case m.wide:
 		// The general path, the only one with wide layers.
+		m.packInputs()
 	case len(m.plan) == 1 && m.outDim == 1:
 		m.shape = shapePerceptron
 	case len(m.plan) == 2 && m.outDim == 1:
@@ -338,6 +348,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 	last := len(m.plan) - 1
 	scale := m.scale
 	m.packWide(x)
+	m.packInputs()
 	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
@@ -381,9 +392,13 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			if l > 0 {
 				prev = m.bact[l-1][:nb*p.in]
 			}
-			if p.wide {
+			switch {
+			case p.wide && l == 0:
+				pb := m.xpack[s0/m.block*gemmPackedLen(nin, m.block):]
+				wideAccumulatePacked(m.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), pb, p.in, p.out, first)
+			case p.wide:
 				wideAccumulate(m.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
-			} else {
+			default:
 				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
 			}
 			switch {

@@ -98,6 +98,40 @@ func wideAccumulate(ws *gemmWork, gw, d, prev []float64, nin, nout int, first bo
 	gemm(ws, nout, nin, nb, d, 1, nout, prev, nin, 1, gw, nin)
 }
 
+// wideAccumulatePacked is wideAccumulate with the block's inputs packed by
+// gemmPackB into pb (the first layer's, see packInputs): the same bits.
+func wideAccumulatePacked(ws *gemmWork, gw, d, pb []float64, nin, nout int, first bool) {
+	gw = gw[:nout*nin]
+	if first {
+		clear(gw)
+	}
+	nb := len(d) / nout
+	gemmPacked(ws, nout, nin, nb, d, 1, nout, pb, gw, nin)
+}
+
+// packInputs packs the inputs, block by block, for the first layer's
+// weight gradient when that layer is wide (wideAccumulatePacked), unless
+// they are packed for the current block size already: at the first Grad,
+// or again after a change of block size (tests). Block b starts at
+// xpack[b·gemmPackedLen(nin, block)].
+func (m *MSEOf[T]) packInputs() {
+	if !m.plan[0].wide || m.xpackBlock == m.block {
+		return
+	}
+	n, nin := m.data.N, m.inDim
+	per := gemmPackedLen(nin, m.block)
+	nblocks := (n + m.block - 1) / m.block
+	if len(m.xpack) < nblocks*per {
+		m.xpack = make([]float64, nblocks*per)
+	}
+	x := f64s(m.x)
+	for s0 := 0; s0 < n; s0 += m.block {
+		nb := min(m.block, n-s0)
+		gemmPackB(m.xpack[s0/m.block*per:], nin, nb, x[s0*nin:(s0+nb)*nin], nin, 1)
+	}
+	m.xpackBlock = m.block
+}
+
 // wideNeuron returns the weighted sum of one neuron of a wide layer for one
 // input row, as wideAffine computes it (for forward).
 func wideNeuron[T Float](row, in []T, b T) T {
