@@ -42,8 +42,9 @@ func withSIMD(on bool, f func()) {
 // 4×12 tile, of the packed blocks of A and of the chunks of p included),
 // every layout of A and B (row-major or transposed), padded leading
 // dimensions and nonzero initial C, and requires both, and the definition
-// gemmRef, to give the same bits. One workspace serves every shape, as in
-// an MSE, so a stale packed value would show.
+// gemmRef, to give the same bits; so must gemmPacked on B packed by
+// gemmPackB. One workspace serves every shape, as in an MSE, so a stale
+// packed value would show.
 func TestGemmSIMDBitIdentical(t *testing.T) {
 	if !gemmSIMD {
 		t.Log("no AVX2+FMA on this CPU: comparing the portable path with the definition only")
@@ -80,12 +81,21 @@ func TestGemmSIMDBitIdentical(t *testing.T) {
 				if on && !simd {
 					continue
 				}
+				// gemm, and gemmPacked on B packed by gemmPackB.
 				got := append([]float64(nil), c0...)
 				withSIMD(on, func() { gemm(ws, m, n, k, a, ars, acs, b, brs, bcs, got[:lenC], ldc) })
+				gotPacked := append([]float64(nil), c0...)
+				pb := make([]float64, gemmPackedLen(n, k))
+				gemmPackB(pb, n, k, b, brs, bcs)
+				withSIMD(on, func() { gemmPacked(ws, m, n, k, a, ars, acs, pb, gotPacked[:lenC], ldc) })
 				for i := range got {
 					if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 						t.Fatalf("m=%d n=%d k=%d transA=%v transB=%v simd=%v: c[%d] = %v, want %v (bits differ)",
 							m, n, k, transA, transB, on, i, got[i], want[i])
+					}
+					if math.Float64bits(gotPacked[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("gemmPacked m=%d n=%d k=%d transA=%v transB=%v simd=%v: c[%d] = %v, want %v (bits differ)",
+							m, n, k, transA, transB, on, i, gotPacked[i], want[i])
 					}
 				}
 			}
