@@ -75,7 +75,11 @@ func expf64(x float64) float64 {
 // expInto replaces every z[i] by e^z[i], computed in float64 as expf64
 // does and rounded once to T. Activations call it on a block of samples:
 // one call for the block, whose loop overlaps the independent exponentials,
-// instead of a call per sample (expf64 is too large to be inlined).
+// instead of a call per sample (expf64 is too large to be inlined). The
+// float64 conversions keep the compiler from fusing a multiply and an add
+// (as it may with GOAMD64=v3 and on arm64), so that every build rounds
+// each operation as written, as wide tanh's SIMD kernel (tanh_amd64.s)
+// does too.
 func expInto[T Float](z []T) {
 	for i, v := range z {
 		x := float64(v)
@@ -83,15 +87,15 @@ func expInto[T Float](z []T) {
 			z[i] = T(math.Exp(x))
 			continue
 		}
-		kd := x*expInvLn2N + expShift
+		kd := float64(x*expInvLn2N) + expShift
 		n := int64(math.Float64bits(kd)) // low bits hold round(x·N/ln 2)
 		kd -= expShift
-		r := x - kd*expLn2HiN - kd*expLn2LoN
+		r := x - float64(kd*expLn2HiN) - float64(kd*expLn2LoN)
 		t := expTab[n&(expN-1)]
 		k := (n << (64 - 52)) >> (64 - 52 + expTabBits) // sign-extended n >> expTabBits
 		r2 := r * r
-		p := r + r2*(0.5+r*(1.0/6)) + r2*r2*(1.0/24+r*(1.0/120))
+		p := r + float64(r2*(0.5+float64(r*(1.0/6)))) + float64(r2*r2*(1.0/24+float64(r*(1.0/120))))
 		scale := math.Float64frombits(uint64(k+1023) << 52)
-		z[i] = T(scale * (t.hi + (t.lo + t.hi*p)))
+		z[i] = T(scale * (t.hi + (t.lo + float64(t.hi*p))))
 	}
 }

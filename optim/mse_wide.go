@@ -169,11 +169,41 @@ var (
 )
 
 // wideTanhInto replaces every z[i] by tanh(z[i]) for a tanh layer that is
-// wide, with the exponentials of the block in one call of expInto (into e,
-// as long as z): math.Tanh's algorithm (Cephes) with optim's exp instead
-// of math.Exp, so for |z| < 0.625 the same bits as math.Tanh and above
-// within an ulp or so of it. The narrow layers keep math.Tanh.
+// wide: math.Tanh's algorithm (Cephes) with optim's exp instead of
+// math.Exp, so for |z| < 0.625 the same bits as math.Tanh and above within
+// an ulp or so of it. The narrow layers keep math.Tanh. On amd64 with AVX2
+// (tanhSIMD) an assembly kernel computes four values at a time with the
+// same operations as wideTanhGo, the portable path, in the same order:
+// both give the same bits for every input, NaNs included, which
+// TestWideTanhSIMDBitIdentical checks. e is scratch space as long as z,
+// which only wideTanhGo uses.
 func wideTanhInto(z, e []float64) {
+	if tanhSIMD {
+		wideTanhSIMD(z)
+		return
+	}
+	wideTanhGo(z, e)
+}
+
+// wideTanhSIMD is wideTanhInto with the AVX2 kernel, the last len(z) % 4
+// values through a vector on the stack.
+func wideTanhSIMD(z []float64) {
+	n := len(z) &^ 3
+	if n > 0 {
+		wideTanhAVX2(&z[0], n)
+	}
+	if n < len(z) {
+		var tail [4]float64
+		k := copy(tail[:], z[n:])
+		wideTanhAVX2(&tail[0], 4)
+		copy(z[n:], tail[:k])
+	}
+}
+
+// wideTanhGo is the portable wideTanhInto, the exponentials of the block
+// in one call of expInto (into e, as long as z), then tanhFrom on each
+// value.
+func wideTanhGo(z, e []float64) {
 	e = e[:len(z)]
 	for i, v := range z {
 		e[i] = 2 * min(math.Abs(v), 22) // tanh(22) rounds to 1
@@ -195,9 +225,9 @@ func wideTanh(v float64) float64 {
 // from fusing multiply-adds where the CPU has FMA.
 func tanhFrom(v, e float64) float64 {
 	a := math.Abs(v)
-	s := a * a
+	s := float64(a * a) // else fused with s+wideTanhQ[0] below
 	p := float64(float64(float64(wideTanhP[0]*s)+wideTanhP[1])*s) + wideTanhP[2]
-	q := float64(float64(float64(s+wideTanhQ[0])*s)+wideTanhQ[1])*s + wideTanhQ[2]
+	q := float64(float64(float64(float64(s+wideTanhQ[0])*s)+wideTanhQ[1])*s) + wideTanhQ[2]
 	small := a + float64(float64(a*s)*p)/q
 	large := 1 - 2/(e+1)
 	var sel uint64 // all ones for the small branch

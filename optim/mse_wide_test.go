@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -208,6 +209,114 @@ func TestWideTanh(t *testing.T) {
 	}
 }
 
+// withTanhSIMD runs f with tanhSIMD set to on, restoring it afterwards.
+func withTanhSIMD(on bool, f func()) {
+	old := tanhSIMD
+	tanhSIMD = on
+	defer func() { tanhSIMD = old }()
+	f()
+}
+
+// tanhTestValues returns the inputs of TestWideTanhSIMDBitIdentical:
+// special values (zeros, subnormals, infinities, the largest floats, NaNs
+// with several payloads and signs, quiet and signalling), the values at
+// and a few ulps around 0.625 (tanhFrom's switch), 22 (the clamp) and the
+// arguments of tanh whose exp's argument 2|v| is a break point
+// (j + 1/2)·ln 2/N of expInto's reduction, and random values uniform in
+// [−1, 1] and in [−30, 30] and log-uniform in magnitude over
+// [1e−320, 1e3], each with a random sign.
+func tanhTestValues(rnd *rand.Rand) []float64 {
+	var vs []float64
+	for _, c := range []float64{0.625, 22} {
+		up, down := c, c
+		for range 4 { // c and 1–3 ulps either side
+			vs = append(vs, up, down)
+			up, down = math.Nextafter(up, 30), math.Nextafter(down, 0)
+		}
+	}
+	for j := 0; float64(j) < 44*expN/math.Ln2; j += 1 + rnd.IntN(40) {
+		a := (float64(j) + 0.5) * math.Ln2 / expN / 2
+		vs = append(vs, a, math.Nextafter(a, 0), math.Nextafter(a, 1))
+	}
+	for range 3000 {
+		vs = append(vs, 2*rnd.Float64()-1, 60*rnd.Float64()-30, math.Pow(10, -320+323*rnd.Float64()))
+	}
+	for i := range vs {
+		if rnd.IntN(2) == 0 {
+			vs[i] = -vs[i]
+		}
+	}
+	for _, v := range []float64{0, 5e-324, 1e-310, math.Nextafter(0x1p-1022, 0), 0x1p-1022, 1e-300, 1e-20, 1e-8,
+		0.5, 1, 11, 21.9, 44, 700, 710, 1e10, 1e300, math.MaxFloat64, math.Inf(1)} {
+		vs = append(vs, v, -v)
+	}
+	for _, b := range []uint64{0x7ff8000000000000, 0xfff8000000000000, 0x7ff8000000000001, 0xfffc00000000abcd,
+		0x7ff0000000000001, 0xfff4000000000123, 0x7fffffffffffffff, 0xffffffffffffffff, 0x7ff6db6db6db6db6} {
+		vs = append(vs, math.Float64frombits(b))
+	}
+	return vs
+}
+
+// TestWideTanhSIMDBitIdentical requires wideTanhInto with the AVX2 kernel
+// (tanhSIMD) and the portable wideTanhGo to give the same bits on
+// tanhTestValues, NaNs included, in blocks of every length from 0 to 67
+// (every tail length of the kernel's vectors, at every offset), of
+// lengths around the ends of its chunks, and in one call on them and a
+// million random values.
+func TestWideTanhSIMDBitIdentical(t *testing.T) {
+	if !tanhSIMD {
+		t.Skip("no AVX2 kernel on this CPU or build: wideTanhInto is wideTanhGo")
+	}
+	rnd := rand.New(rand.NewPCG(12, 3))
+	vs := tanhTestValues(rnd)
+	want := slices.Clone(vs)
+	wideTanhGo(want, make([]float64, len(want)))
+	check := func(got []float64, off int) {
+		t.Helper()
+		for i, g := range got {
+			if math.Float64bits(want[off+i]) == math.Float64bits(g) {
+				continue // (require.Equal on a million values takes a second)
+			}
+			require.Equal(t, math.Float64bits(want[off+i]), math.Float64bits(g),
+				"tanh(%v) (bits %#x, element %d of a block of %d): SIMD %v, portable %v",
+				vs[off+i], math.Float64bits(vs[off+i]), i, len(got), g, want[off+i])
+		}
+	}
+	for shift := range 4 {
+		for off, n := shift, 0; off < len(vs); off, n = off+n, (n+1)%68 {
+			got := slices.Clone(vs[off:min(off+n, len(vs))])
+			wideTanhInto(got, nil)
+			check(got, off)
+		}
+	}
+	// Around the ends of the kernel's chunks of 128 values.
+	for _, n := range []int{124, 127, 128, 129, 132, 255, 256, 257, 260, 383, 384, 388, 1001} {
+		off := rnd.IntN(len(vs) - n)
+		got := slices.Clone(vs[off : off+n])
+		wideTanhInto(got, nil)
+		check(got, off)
+	}
+	// In one call, with 2^20 more values uniform in [−1, 1], [−4, 4] and
+	// [−30, 30]: a multiply-add fused in the kernel changes a few results
+	// in 10^5 (lo + hi·p in the exponential, for one).
+	for _, r := range []float64{1, 4, 30} {
+		for range 1 << 20 / 3 {
+			vs = append(vs, r*(2*rnd.Float64()-1))
+		}
+	}
+	want = slices.Clone(vs)
+	wideTanhGo(want, make([]float64, len(want)))
+	got := slices.Clone(vs)
+	wideTanhInto(got, nil)
+	check(got, 0)
+	// The portable path through wideTanhInto, as tanhSIMD = false runs it.
+	withTanhSIMD(false, func() {
+		got := slices.Clone(vs)
+		wideTanhInto(got, make([]float64, len(got)))
+		check(got, 0)
+	})
+}
+
 // wideGolden are FNV-1a hashes of the bits of Loss and Grad of
 // wideTestNets() on 300 samples (wideObjective, seed 6), in plain and
 // careful evaluation, recorded on amd64 with the AVX2 kernels. The portable
@@ -290,6 +399,42 @@ func BenchmarkWideLayer(b *testing.B) {
 				for b.Loop() {
 					m.Grad(g, x)
 				}
+			})
+		}
+	}
+}
+
+// BenchmarkWideTanh times wideTanhInto (with the AVX2 kernel where
+// tanhSIMD, portable/ with wideTanhGo) on n values drawn uniformly from
+// [−3, 3] (both of tanhFrom's branches, no subnormals), restored before
+// each call (a copy, about 0.1 ns a value, included in ns/elem). 32768 is
+// a block of BenchmarkGrad's size=1797x64-128-10 (256 samples, 128
+// neurons).
+func BenchmarkWideTanh(b *testing.B) {
+	for _, simd := range []bool{true, false} {
+		if simd && !tanhSIMD {
+			continue
+		}
+		prefix := ""
+		if !simd {
+			prefix = "portable/"
+		}
+		for _, n := range []int{1024, 32768} {
+			b.Run(fmt.Sprintf("%sn=%d", prefix, n), func(b *testing.B) {
+				rnd := rand.New(rand.NewPCG(1, 2))
+				src := make([]float64, n)
+				for i := range src {
+					src[i] = 6*rnd.Float64() - 3
+				}
+				z, e := make([]float64, n), make([]float64, n)
+				b.ReportAllocs()
+				withTanhSIMD(simd, func() {
+					for b.Loop() {
+						copy(z, src)
+						wideTanhInto(z, e)
+					}
+				})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/elem")
 			})
 		}
 	}
