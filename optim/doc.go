@@ -29,9 +29,8 @@
 //     as chains of fused multiply-adds in an order fixed by the definition
 //     of gemm (gemm.go), independent of the CPU, the blocking, the packing
 //     of the operands and the block size; on amd64 with AVX2 and FMA
-//     assembly micro-kernels compute them,
-//     elsewhere (and with the purego build tag) Go with math.FMA computes
-//     the same bits. Their tanh is math.Tanh's algorithm with optim's own
+//     assembly micro-kernels compute them, elsewhere (and with the purego
+//     build tag) Go with math.FMA computes the same bits. Their tanh is math.Tanh's algorithm with optim's own
 //     exp, with no fusable multiply-add (float64 conversions keep the
 //     compiler from fusing them); on amd64 with AVX2 an assembly kernel
 //     computes it four values at a time with the same operations in the
