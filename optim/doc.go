@@ -30,15 +30,16 @@
 //     of gemm (gemm.go), independent of the CPU, the blocking, the packing
 //     of the operands and the block size; on amd64 with AVX2 and FMA
 //     assembly micro-kernels compute them, elsewhere (and with the purego
-//     build tag) Go with math.FMA computes the same bits. Their tanh is math.Tanh's algorithm with optim's own
-//     exp, with no fusable multiply-add (float64 conversions keep the
-//     compiler from fusing them); on amd64 with AVX2 an assembly kernel
-//     computes it four values at a time with the same operations in the
-//     same order, elsewhere (and with purego) Go does: the same bits,
-//     NaNs included. So a network with wide layers gives the same bits on
-//     every machine, with any GOAMD64 and on every architecture whose
-//     math.FMA is correctly rounded (all of Go's), as long as its narrow
-//     layers and activations do.
+//     build tag) Go with math.FMA computes the same bits. Their tanh is
+//     math.Tanh's algorithm with optim's own exp, with no fusable
+//     multiply-add (float64 conversions keep the compiler from fusing
+//     them); on amd64 with AVX2 an assembly kernel computes it four values
+//     at a time with the same operations in the same order, elsewhere (and
+//     with purego) Go does: the same bits (on amd64 NaN payloads included;
+//     elsewhere a NaN stays a NaN, its payload may differ). So a network
+//     with wide layers gives the same bits on every machine, with any
+//     GOAMD64 and on every architecture whose math.FMA is correctly rounded
+//     (all of Go's), as long as its narrow layers and activations do.
 //
 // Evaluations are counted by the driver, not by the optimizer: wrap the
 // objective in a Counter before Init.

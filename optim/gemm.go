@@ -27,8 +27,7 @@ func gemm(ws *gemmWork, m, n, k int, a []float64, ars, acs int, b []float64, brs
 		return
 	}
 	// The kernels take pointers: check every index they will touch.
-	if ars < 0 || acs < 0 || brs < 0 || bcs < 0 || ldc < n ||
-		(m-1)*ars+(k-1)*acs >= len(a) || (k-1)*brs+(n-1)*bcs >= len(b) || (m-1)*ldc+n-1 >= len(c) {
+	if !gemmFits(m, k, ars, acs, len(a)) || !gemmFits(k, n, brs, bcs, len(b)) || ldc < n || !gemmFits(m, n, ldc, 1, len(c)) {
 		panic("optim: gemm operands too short")
 	}
 	if !gemmSIMD {
@@ -62,7 +61,7 @@ func gemmPackB(pb []float64, n, k int, b []float64, brs, bcs int) {
 	if n <= 0 || k <= 0 {
 		return
 	}
-	if brs < 0 || bcs < 0 || (k-1)*brs+(n-1)*bcs >= len(b) || len(pb) < gemmPackedLen(n, k) {
+	if !gemmFits(k, n, brs, bcs, len(b)) || len(pb) < gemmPackedLen(n, k) {
 		panic("optim: gemmPackB operands too short")
 	}
 	n4 := (n + 3) &^ 3
@@ -77,8 +76,7 @@ func gemmPacked(ws *gemmWork, m, n, k int, a []float64, ars, acs int, pb []float
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
 	}
-	if ars < 0 || acs < 0 || ldc < n || len(pb) < gemmPackedLen(n, k) ||
-		(m-1)*ars+(k-1)*acs >= len(a) || (m-1)*ldc+n-1 >= len(c) {
+	if !gemmFits(m, k, ars, acs, len(a)) || ldc < n || !gemmFits(m, n, ldc, 1, len(c)) || len(pb) < gemmPackedLen(n, k) {
 		panic("optim: gemm operands too short")
 	}
 	n4 := (n + 3) &^ 3
@@ -101,6 +99,21 @@ func gemmPacked(ws *gemmWork, m, n, k int, a []float64, ars, acs int, pb []float
 		ws.grow(0)
 		gemmChunk(ws, m, n, kc, a[p0*acs:], ars, acs, pc, c, ldc)
 	}
+}
+
+// gemmMaxDim bounds every dimension and stride gemmFits accepts, so that
+// its products cannot overflow an int: (2^31)² + (2^31)² < 2^63.
+const gemmMaxDim = 1 << 31
+
+// gemmFits reports whether the rows×cols matrix M(i,j) = s[i·rs + j·cs]
+// lies within a slice of length n (rows, cols ≥ 1): its strides are not
+// negative, no dimension or stride is absurd, and its last element is an
+// index of s.
+func gemmFits(rows, cols, rs, cs, n int) bool {
+	if rows > gemmMaxDim || cols > gemmMaxDim || uint(rs) > gemmMaxDim || uint(cs) > gemmMaxDim {
+		return false
+	}
+	return (rows-1)*rs+(cols-1)*cs < n
 }
 
 const (

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // gemmRef is gemm's definition written out: one chain of math.FMA per
@@ -150,6 +152,37 @@ func BenchmarkGemm(b *testing.B) {
 					}
 				})
 				b.ReportMetric(2*float64(p.m*p.n*p.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
+			})
+		}
+	}
+}
+
+// TestGemmRefusesOutOfBounds checks that gemm, gemmPacked and gemmPackB
+// panic, before any kernel runs, on operands too short for their shape
+// and on strides so large that the index arithmetic would overflow (they
+// would wrap into the slice and let the kernels read or write outside it).
+func TestGemmRefusesOutOfBounds(t *testing.T) {
+	a, b, c := make([]float64, 16), make([]float64, 16), make([]float64, 16)
+	pb := make([]float64, gemmPackedLen(4, 4))
+	huge := 1<<62 + 4
+	cases := []struct {
+		name string
+		f    func()
+	}{
+		{"short A", func() { gemm(nil, 4, 4, 5, a, 4, 1, b, 4, 1, c, 4) }},
+		{"short C", func() { gemm(nil, 5, 3, 1, a, 1, 1, b, 4, 1, c, 4) }},
+		{"negative stride", func() { gemm(nil, 2, 2, 2, a, -1, 1, b, 2, 1, c, 2) }},
+		{"overflowing A stride", func() { gemm(nil, 4, 1, 1, a[:4:4], huge, 1, b, 1, 1, c, 1) }},
+		{"overflowing C stride", func() { gemm(nil, 4, 1, 1, a, 1, 1, b, 1, 1, c[:1:1], huge+4) }},
+		{"overflowing B stride", func() { gemm(nil, 1, 1, 4, a, 1, 1, b[:4:4], huge, 1, c, 1) }},
+		{"packed: overflowing C stride", func() { gemmPacked(nil, 4, 4, 4, a, 4, 1, pb, c[:1:1], huge+4) }},
+		{"packed: short pb", func() { gemmPacked(nil, 4, 4, 4, a, 4, 1, pb[:3], c, 4) }},
+		{"pack: overflowing stride", func() { gemmPackB(pb, 4, 4, b[:4:4], huge, 1) }},
+	}
+	for _, tc := range cases {
+		for _, on := range []bool{false, true} {
+			withSIMD(on && gemmSIMD, func() {
+				assert.Panics(t, tc.f, "%s (simd=%v)", tc.name, on)
 			})
 		}
 	}

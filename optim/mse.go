@@ -33,9 +33,10 @@ const mseBlock = 64
 // the CPU has it) whose bits do not depend on the CPU; see mse_wide.go and
 // the package documentation. Workspaces are O(block × widest layer), the
 // block being 64 samples, or 256 in networks with a wide layer, plus, in
-// such a network, one packed copy of each wide layer's weights and, when
-// the first layer is wide, one packed copy of the inputs (about the size
-// of data.X), made once by NewMSEOf so that Grad does not repack them.
+// such a network, one packed copy of each wide layer's weights (repacked
+// at every Loss and Grad, once for all blocks) and, when the first layer
+// is wide, one packed copy of the inputs (about the size of data.X, made
+// once by NewMSEOf).
 type MSEOf[T Float] struct {
 	net    Network
 	data   Dataset
@@ -49,28 +50,21 @@ type MSEOf[T Float] struct {
 	outDim int
 
 	// Workspaces of Loss and Grad, which process the samples in blocks of
-	// up to mseBlock, one layer at a time: per layer, the block's
+	// up to block, one layer at a time: per layer, the block's
 	// activations and ∂E/∂z, row-major (sample × neuron).
 	bact, bdelta [][]T
 	// Careful evaluation: per layer, the block's σ(−z) of sigmoid layers
 	// (row-major, like bact).
 	bcomp [][]T
-	block int // samples per block: min(N, mseBlock)
+	block int // samples per block: min(N, mseBlock), or min(N, wideBlock) with a wide layer
 
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
 
-	// wide is set when a layer is wide (see wideLayer); gw is then the
-	// workspace of the wide layers' products, and wpack[l] the transposed
-	// weights of wide layer l packed for the forward pass (packWide).
-	wide  bool
-	gw    *gemmWork
-	wpack [][]float64
-	// xpack is the inputs packed, block by block, as the first layer's
-	// weight gradient reads them when that layer is wide (packInputs):
-	// a copy of the data, packed once instead of at every Grad.
-	// xpackBlock is the block size it was packed for.
-	xpack      []float64
-	xpackBlock int
+	// wide is the wide layers' workspace, nil when no layer is wide (see
+	// wideLayer). It lives behind a pointer so that MSEOf stays small:
+	// a larger MSEOf (another size class, objects no longer 64-byte
+	// aligned) made the Steps of seed3 and celsius 5–8 % slower.
+	wide *wideWork
 
 	shape mseShape // which specialized Loss and Grad apply
 }
@@ -105,7 +99,9 @@ func toFloat[T Float](s []float64) []T {
 
 // NewMSEOf returns the mean squared error of net on data in the arithmetic
 // T; the data are rounded to T once. It checks that the data's shape
-// matches the network.
+// matches the network. The data must not change afterwards: the MSE keeps
+// data.X and data.Y (float64) or its copies of them, and a wide first
+// layer's gradient reads a packed copy of data.X made here.
 func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	if err := net.Validate(); err != nil {
 		return nil, err
@@ -123,23 +119,12 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	block, widest, in := mseBlock, 0, net.In
 	for _, l := range net.Layers {
 		if wideLayer[T](in, l.Out) {
-			m.wide, block, widest = true, wideBlock, max(widest, in, l.Out)
+			block, widest = wideBlock, max(widest, in, l.Out)
 		}
 		in = l.Out
 	}
 	block = min(data.N, block)
 	m.block = block
-	if m.wide {
-		m.gw = newGemmWork(widest)
-		m.wpack = make([][]float64, len(net.Layers))
-		in := net.In
-		for l, ly := range net.Layers {
-			if wideLayer[T](in, ly.Out) {
-				m.wpack[l] = make([]float64, gemmPackedLen(ly.Out, in))
-			}
-			in = ly.Out
-		}
-	}
 	off, in := 0, net.In
 	for _, l := range net.Layers {
 		p := layerPlan{in: in, out: l.Out, act: l.Act, w: off, b: -1, wide: wideLayer[T](in, l.Out)}
@@ -158,8 +143,9 @@ func NewMSEOf[T Float](net Network, data Dataset) (*MSEOf[T], error) {
 	m.nk = T(data.N * m.outDim)
 	m.scale = 2 / m.nk
 	switch {
-	case m.wide:
+	case widest > 0:
 		// The general path, the only one with wide layers.
+		m.wide = newWideWork(m.plan, widest)
 		m.packInputs()
 	case len(m.plan) == 1 && m.outDim == 1:
 		m.shape = shapePerceptron
@@ -251,12 +237,12 @@ func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 // passes of the blocks that follow (wideAffine); Loss, Grad and Classified
 // call it before their first block.
 func (m *MSEOf[T]) packWide(x []T) {
-	if !m.wide {
+	if m.wide == nil {
 		return
 	}
 	for l := range m.plan {
 		if p := &m.plan[l]; p.wide {
-			widePack(m.wpack[l], f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
+			widePack(m.wide.wpack[l], f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
 		}
 	}
 }
@@ -275,7 +261,7 @@ func (m *MSEOf[T]) forwardBlockEval(x, in []T, nb int, eval EvalMode) []T {
 			if p.b >= 0 {
 				b = f64s(x[p.b : p.b+p.out])
 			}
-			wideAffine(m.gw, f64s(a), m.wpack[l], b, f64s(prev), p.in, p.out)
+			wideAffine(m.wide.gw, f64s(a), m.wide.wpack[l], b, f64s(prev), p.in, p.out)
 		case p.b >= 0:
 			affine(a, w, x[p.b:p.b+p.out], prev, p.in, p.out)
 		default:
@@ -303,6 +289,11 @@ func (m *MSEOf[T]) Loss(x []T) T {
 	case shapePerceptron:
 		return m.lossPerceptron(x)
 	}
+	return m.lossBlocks(x)
+}
+
+// lossBlocks is Loss's general path, for any network (see gradBlocks).
+func (m *MSEOf[T]) lossBlocks(x []T) T {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
@@ -343,6 +334,13 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 	case shapeTwoLayer:
 		return m.gradTwoLayer(grad, x)
 	}
+	return m.gradBlocks(grad, x)
+}
+
+// gradBlocks is Grad's general path, for any network. It is a function of
+// its own so that the specialized shapes do not pay for its frame (a
+// larger Grad made seed3's Step 6 % slower).
+func (m *MSEOf[T]) gradBlocks(grad, x []T) T {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
@@ -394,10 +392,10 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			}
 			switch {
 			case p.wide && l == 0:
-				pb := m.xpack[s0/m.block*gemmPackedLen(nin, m.block):]
-				wideAccumulatePacked(m.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), pb, p.in, p.out, first)
+				pb := m.wide.xpack[s0/m.block*gemmPackedLen(nin, m.block):]
+				wideAccumulatePacked(m.wide.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), pb, p.in, p.out, first)
 			case p.wide:
-				wideAccumulate(m.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
+				wideAccumulate(m.wide.gw, f64s(grad[p.w:p.w+p.out*p.in]), f64s(d), f64s(prev), p.in, p.out, first)
 			default:
 				accumulate(grad[p.w:p.w+p.out*p.in], d, prev, p.in, p.out, first)
 			}
@@ -412,7 +410,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 			}
 			dp := m.bdelta[l-1][:nb*p.in]
 			if p.wide {
-				wideBackDelta(m.gw, f64s(dp), f64s(d), f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
+				wideBackDelta(m.wide.gw, f64s(dp), f64s(d), f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
 			} else {
 				backDelta(dp, d, x[p.w:p.w+p.out*p.in], p.in, p.out)
 			}
@@ -449,7 +447,7 @@ func (m *MSEOf[T]) Classified(x []T) bool {
 	if len(x) != m.dim {
 		panic(badDim)
 	}
-	if m.wide {
+	if m.wide != nil {
 		return m.classifiedBlocks(x)
 	}
 	for s := 0; s < m.data.N; s++ {

@@ -98,6 +98,31 @@ func wideAccumulate(ws *gemmWork, gw, d, prev []float64, nin, nout int, first bo
 	gemm(ws, nout, nin, nb, d, 1, nout, prev, nin, 1, gw, nin)
 }
 
+// wideWork is the workspace of an MSE with wide layers: gemm's (gw), the
+// transposed weights of each wide layer l packed for the forward pass
+// (wpack[l], by packWide at every evaluation), and, when the first layer
+// is wide, the inputs packed block by block for its weight gradient
+// (xpack, by packInputs: a copy of the data, packed once rather than at
+// every Grad) for blocks of xpackBlock samples.
+type wideWork struct {
+	gw         *gemmWork
+	wpack      [][]float64
+	xpack      []float64
+	xpackBlock int
+}
+
+// newWideWork returns the workspace of the layers plan, whose widest wide
+// layer has widest inputs or neurons; xpack is left to packInputs.
+func newWideWork(plan []layerPlan, widest int) *wideWork {
+	w := &wideWork{gw: newGemmWork(widest), wpack: make([][]float64, len(plan))}
+	for l, p := range plan {
+		if p.wide {
+			w.wpack[l] = make([]float64, gemmPackedLen(p.out, p.in))
+		}
+	}
+	return w
+}
+
 // wideAccumulatePacked is wideAccumulate with the block's inputs packed by
 // gemmPackB into pb (the first layer's, see packInputs): the same bits.
 func wideAccumulatePacked(ws *gemmWork, gw, d, pb []float64, nin, nout int, first bool) {
@@ -111,25 +136,26 @@ func wideAccumulatePacked(ws *gemmWork, gw, d, pb []float64, nin, nout int, firs
 
 // packInputs packs the inputs, block by block, for the first layer's
 // weight gradient when that layer is wide (wideAccumulatePacked), unless
-// they are packed for the current block size already: at the first Grad,
+// they are packed for the current block size already: at NewMSEOf,
 // or again after a change of block size (tests). Block b starts at
 // xpack[b·gemmPackedLen(nin, block)].
 func (m *MSEOf[T]) packInputs() {
-	if !m.plan[0].wide || m.xpackBlock == m.block {
+	w := m.wide
+	if !m.plan[0].wide || w.xpackBlock == m.block {
 		return
 	}
 	n, nin := m.data.N, m.inDim
 	per := gemmPackedLen(nin, m.block)
 	nblocks := (n + m.block - 1) / m.block
-	if len(m.xpack) < nblocks*per {
-		m.xpack = make([]float64, nblocks*per)
+	if len(w.xpack) < nblocks*per {
+		w.xpack = make([]float64, nblocks*per)
 	}
 	x := f64s(m.x)
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
-		gemmPackB(m.xpack[s0/m.block*per:], nin, nb, x[s0*nin:(s0+nb)*nin], nin, 1)
+		gemmPackB(w.xpack[s0/m.block*per:], nin, nb, x[s0*nin:(s0+nb)*nin], nin, 1)
 	}
-	m.xpackBlock = m.block
+	w.xpackBlock = m.block
 }
 
 // wideNeuron returns the weighted sum of one neuron of a wide layer for one
