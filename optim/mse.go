@@ -289,16 +289,13 @@ func (m *MSEOf[T]) Loss(x []T) T {
 	case shapePerceptron:
 		return m.lossPerceptron(x)
 	}
-	return m.lossBlocks(x)
-}
-
-// lossBlocks is Loss's general path, for any network (see gradBlocks).
-func (m *MSEOf[T]) lossBlocks(x []T) T {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	careful := m.carefulLayer(last)
-	m.packWide(x)
+	if m.wide != nil { // a nil check, inlined: packWide is not
+		m.packWide(x)
+	}
 	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
@@ -334,19 +331,14 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 	case shapeTwoLayer:
 		return m.gradTwoLayer(grad, x)
 	}
-	return m.gradBlocks(grad, x)
-}
-
-// gradBlocks is Grad's general path, for any network. It is a function of
-// its own so that the specialized shapes do not pay for its frame (a
-// larger Grad made seed3's Step 6 % slower).
-func (m *MSEOf[T]) gradBlocks(grad, x []T) T {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	scale := m.scale
-	m.packWide(x)
-	m.packInputs()
+	if m.wide != nil { // a nil check, inlined: packWide is not
+		m.packWide(x)
+		m.packInputs()
+	}
 	var sum T
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)

@@ -173,7 +173,9 @@ func wideNeuron[T Float](row, in []T, b T) T {
 // outputs as forward gives (plain evaluation), computed in blocks.
 func (m *MSEOf[T]) classifiedBlocks(x []T) bool {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
-	m.packWide(x)
+	if m.wide != nil { // a nil check, inlined: packWide is not
+		m.packWide(x)
+	}
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		out := m.forwardBlockEval(x, m.x[s0*nin:(s0+nb)*nin], nb, Plain)
