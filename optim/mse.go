@@ -233,18 +233,20 @@ func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 	return m.forwardBlockEval(x, in, nb, m.eval)
 }
 
+// packInputs packs the inputs for a wide first layer's weight gradient
+// (wideWork.packInputs), unless they are packed for the current block
+// size; m.wide must be set.
+func (m *MSEOf[T]) packInputs() {
+	if m.plan[0].wide {
+		m.wide.packInputs(f64s(m.x), m.data.N, m.inDim, m.block)
+	}
+}
+
 // packWide packs the weights of every wide layer at x for the forward
 // passes of the blocks that follow (wideAffine); Loss, Grad and Classified
-// call it before their first block.
+// call it before their first block. m.wide must be set.
 func (m *MSEOf[T]) packWide(x []T) {
-	if m.wide == nil {
-		return
-	}
-	for l := range m.plan {
-		if p := &m.plan[l]; p.wide {
-			widePack(m.wide.wpack[l], f64s(x[p.w:p.w+p.out*p.in]), p.in, p.out)
-		}
-	}
+	m.wide.packWeights(m.plan, f64s(x))
 }
 
 // forwardBlockEval is forwardBlock in the evaluation mode eval. The wide
@@ -293,7 +295,7 @@ func (m *MSEOf[T]) Loss(x []T) T {
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	careful := m.carefulLayer(last)
-	if m.wide != nil { // a nil check, inlined: packWide is not
+	if m.wide != nil {
 		m.packWide(x)
 	}
 	var sum T
@@ -335,7 +337,7 @@ func (m *MSEOf[T]) Grad(grad, x []T) T {
 	X, Y := m.x[:n*nin], m.y[:n*nout]
 	last := len(m.plan) - 1
 	scale := m.scale
-	if m.wide != nil { // a nil check, inlined: packWide is not
+	if m.wide != nil {
 		m.packWide(x)
 		m.packInputs()
 	}
@@ -440,6 +442,7 @@ func (m *MSEOf[T]) Classified(x []T) bool {
 		panic(badDim)
 	}
 	if m.wide != nil {
+		m.packWide(x)
 		return m.classifiedBlocks(x)
 	}
 	for s := 0; s < m.data.N; s++ {

@@ -26,8 +26,9 @@ import (
 // sets likely to come (iris 4→…→3, wine 13→…→3, breast cancer 30→…→2) stay
 // narrow, so their results keep the arithmetic they were published with,
 // bit for bit. BenchmarkWideLayer (Grad, 256 samples, tanh hidden, sigmoid
-// outputs, every layer forced narrow or wide) shows what the wide path
-// gives below them, on a busy 2-core EPYC: 0.9× on 4→8→3 (slower: the
+// outputs, every layer forced narrow or wide) showed what the wide path
+// gives below them, on a busy 2-core EPYC, before gemm packed its operands
+// and the tanh had its AVX2 kernel (at 35dc6df): 0.9× on 4→8→3 (slower: the
 // kernels' edges and the packing dominate such small layers), 2.8× on
 // 13→16→3, 3.4× on 16→16→4, 4.2× on 30→32→2, 3.9× on 32→32→8 and 6.3×
 // on 64→64→10.
@@ -111,6 +112,16 @@ type wideWork struct {
 	xpackBlock int
 }
 
+// packWeights packs the weights, in x, of every wide layer of plan into
+// wpack (widePack). Like packInputs it is not generic (see there).
+func (w *wideWork) packWeights(plan []layerPlan, x []float64) {
+	for l := range plan {
+		if p := &plan[l]; p.wide {
+			widePack(w.wpack[l], x[p.w:p.w+p.out*p.in], p.in, p.out)
+		}
+	}
+}
+
 // newWideWork returns the workspace of the layers plan, whose widest wide
 // layer has widest inputs or neurons; xpack is left to packInputs.
 func newWideWork(plan []layerPlan, widest int) *wideWork {
@@ -134,28 +145,28 @@ func wideAccumulatePacked(ws *gemmWork, gw, d, pb []float64, nin, nout int, firs
 	gemmPacked(ws, nout, nin, nb, d, 1, nout, pb, gw, nin)
 }
 
-// packInputs packs the inputs, block by block, for the first layer's
-// weight gradient when that layer is wide (wideAccumulatePacked), unless
-// they are packed for the current block size already: at NewMSEOf,
-// or again after a change of block size (tests). Block b starts at
-// xpack[b·gemmPackedLen(nin, block)].
-func (m *MSEOf[T]) packInputs() {
-	w := m.wide
-	if !m.plan[0].wide || w.xpackBlock == m.block {
+// packInputs packs the inputs x (n samples of nin values), block by block
+// of block samples, for the first layer's weight gradient when that layer
+// is wide (wideAccumulatePacked), unless they are packed for that block
+// size already: at NewMSEOf, or again after a change of block size
+// (tests). Block b starts at xpack[b·gemmPackedLen(nin, block)]. It is a
+// method of wideWork, not of the generic MSEOf, so that the generic code
+// of the small networks' hot paths keeps its size and placement (see
+// bench/layout/run.sh).
+func (w *wideWork) packInputs(x []float64, n, nin, block int) {
+	if w.xpackBlock == block {
 		return
 	}
-	n, nin := m.data.N, m.inDim
-	per := gemmPackedLen(nin, m.block)
-	nblocks := (n + m.block - 1) / m.block
+	per := gemmPackedLen(nin, block)
+	nblocks := (n + block - 1) / block
 	if len(w.xpack) < nblocks*per {
 		w.xpack = make([]float64, nblocks*per)
 	}
-	x := f64s(m.x)
-	for s0 := 0; s0 < n; s0 += m.block {
-		nb := min(m.block, n-s0)
-		gemmPackB(w.xpack[s0/m.block*per:], nin, nb, x[s0*nin:(s0+nb)*nin], nin, 1)
+	for s0 := 0; s0 < n; s0 += block {
+		nb := min(block, n-s0)
+		gemmPackB(w.xpack[s0/block*per:], nin, nb, x[s0*nin:(s0+nb)*nin], nin, 1)
 	}
-	w.xpackBlock = m.block
+	w.xpackBlock = block
 }
 
 // wideNeuron returns the weighted sum of one neuron of a wide layer for one
@@ -170,12 +181,10 @@ func wideNeuron[T Float](row, in []T, b T) T {
 }
 
 // classifiedBlocks is Classified for networks with a wide layer: the same
-// outputs as forward gives (plain evaluation), computed in blocks.
+// outputs as forward gives (plain evaluation), computed in blocks. The
+// wide layers' weights must be packed at x (packWide).
 func (m *MSEOf[T]) classifiedBlocks(x []T) bool {
 	n, nin, nout := m.data.N, m.inDim, m.outDim
-	if m.wide != nil { // a nil check, inlined: packWide is not
-		m.packWide(x)
-	}
 	for s0 := 0; s0 < n; s0 += m.block {
 		nb := min(m.block, n-s0)
 		out := m.forwardBlockEval(x, m.x[s0*nin:(s0+nb)*nin], nb, Plain)
