@@ -233,6 +233,15 @@ func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 	return m.forwardBlockEval(x, in, nb, m.eval)
 }
 
+// classifiedWide is Classified for networks with a wide layer: the
+// weights packed at x, then classifiedBlocks. It is a function of its own
+// so that Classified keeps the size it has without wide layers (see
+// wideWork.packInputs).
+func (m *MSEOf[T]) classifiedWide(x []T) bool {
+	m.packWide(x)
+	return m.classifiedBlocks(x)
+}
+
 // packInputs packs the inputs for a wide first layer's weight gradient
 // (wideWork.packInputs), unless they are packed for the current block
 // size; m.wide must be set.
@@ -442,8 +451,7 @@ func (m *MSEOf[T]) Classified(x []T) bool {
 		panic(badDim)
 	}
 	if m.wide != nil {
-		m.packWide(x)
-		return m.classifiedBlocks(x)
+		return m.classifiedWide(x)
 	}
 	for s := 0; s < m.data.N; s++ {
 		out := m.forward(x, m.x[s*m.inDim:(s+1)*m.inDim])
