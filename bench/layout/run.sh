@@ -9,8 +9,10 @@
 # seed3's 10 %). Comparing one build against one build then measures the
 # layout lottery, not the change. This script builds the optim test binary
 # of each commit with LAYOUTS different placements (layout l: l extra
-# 32-byte functions ahead of the generic code, and 24·l bytes allocated at
-# init ahead of every heap object), runs the
+# 32-byte functions ahead of the generic code, 24·l bytes allocated at
+# init ahead of every heap object, and the Steps timed l frames deeper on
+# the stack, optimtest.StackDepthEnv; a commit older than that variable
+# ignores it), runs the
 # binaries interleaved ROUNDS times, and pools each commit's runs over its
 # layouts, so benchstat compares the two commits' distributions over
 # layouts (Curtsinger & Berger, "STABILIZER: statistically sound
@@ -70,7 +72,7 @@ build "$new" new
 for ((r = 0; r < rounds; r++)); do
 	for ((l = 0; l < layouts; l++)); do
 		for v in old new; do
-			"$out/$v-$l.test" -test.run '^$' -test.bench "$bench" -test.benchtime "$benchtime" -test.benchmem >>"$out/$v.txt"
+			OPTBENCH_STACK_DEPTH=$l "$out/$v-$l.test" -test.run '^$' -test.bench "$bench" -test.benchtime "$benchtime" -test.benchmem >>"$out/$v.txt"
 		done
 	done
 done

@@ -3,7 +3,9 @@ package optimtest
 import (
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/gonum/optimize"
@@ -73,10 +75,45 @@ func StepOf[T optim.Float](b *testing.B, m optim.Method, p *optim.Problem, every
 	r := newStepRun(b, opt, optim.ProblemObjective[T](p, optim.Plain), x0)
 	r.every = every
 	b.ReportAllocs()
-	for b.Loop() {
-		r.next()
-	}
+	deeper(stackDepth(b), func() {
+		for b.Loop() {
+			r.next()
+		}
+	})
 	r.report(b)
+}
+
+// StackDepthEnv names the environment variable that makes StepOf time its
+// Steps that many frames (of about 64 bytes) deeper on the goroutine's
+// stack; unset or empty, 0. The stack's placement moves these nanosecond
+// benchmarks by several per cent, as the code's and the heap's do, so
+// bench/layout/run.sh varies all three to compare two commits fairly.
+const StackDepthEnv = "OPTBENCH_STACK_DEPTH"
+
+// stackDepth returns the depth StackDepthEnv asks for.
+func stackDepth(b *testing.B) int {
+	v := os.Getenv(StackDepthEnv)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 1000 {
+		b.Fatalf("%s=%q: want a whole number of frames from 0 to 1000", StackDepthEnv, v)
+	}
+	return n
+}
+
+// deeper calls f levels frames deeper than its caller would.
+//
+//go:noinline
+func deeper(levels int, f func()) byte {
+	var pad [32]byte
+	if levels <= 0 {
+		f()
+		return pad[0]
+	}
+	pad[levels%len(pad)] = byte(levels)
+	return deeper(levels-1, f) + pad[levels%len(pad)]
 }
 
 // stepRun is a run of one optimizer on one problem that a benchmark keeps
