@@ -80,8 +80,11 @@ func gemmPacked(ws *gemmWork, m, n, k int, a []float64, ars, acs int, pb []float
 		panic("optim: gemm operands too short")
 	}
 	n4 := (n + 3) &^ 3
-	if ws == nil {
-		ws = new(gemmWork)
+	if gemmSIMD {
+		if ws == nil {
+			ws = new(gemmWork)
+		}
+		ws.grow(0) // the packed A only: B is packed already
 	}
 	for p0 := 0; p0 < k; p0 += gemmKC {
 		kc := min(gemmKC, k-p0)
@@ -96,7 +99,6 @@ func gemmPacked(ws *gemmWork, m, n, k int, a []float64, ars, acs int, pb []float
 			}
 			continue
 		}
-		ws.grow(0)
 		gemmChunk(ws, m, n, kc, a[p0*acs:], ars, acs, pc, c, ldc)
 	}
 }

@@ -60,10 +60,8 @@ type MSEOf[T Float] struct {
 
 	eval EvalMode // arithmetic of sigmoid units (SetEval)
 
-	// wide is the wide layers' workspace, nil when no layer is wide (see
-	// wideLayer). It lives behind a pointer so that MSEOf stays small:
-	// a larger MSEOf (another size class, objects no longer 64-byte
-	// aligned) made the Steps of seed3 and celsius 5–8 % slower.
+	// wide is the wide layers' workspace (see wideWork), nil when no layer
+	// is wide (see wideLayer).
 	wide *wideWork
 
 	shape mseShape // which specialized Loss and Grad apply
@@ -235,8 +233,9 @@ func (m *MSEOf[T]) forwardBlock(x, in []T, nb int) []T {
 
 // classifiedWide is Classified for networks with a wide layer: the
 // weights packed at x, then classifiedBlocks. It is a function of its own
-// so that Classified keeps the size it has without wide layers (see
-// wideWork.packInputs).
+// so that Classified's machine code keeps its size, and the small
+// networks' hot functions their placement (see wideWork.packInputs and
+// bench/layout/run.sh).
 func (m *MSEOf[T]) classifiedWide(x []T) bool {
 	m.packWide(x)
 	return m.classifiedBlocks(x)
