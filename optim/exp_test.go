@@ -1,10 +1,13 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,5 +96,159 @@ func BenchmarkExp(b *testing.B) {
 				b.Fatal("NaN")
 			}
 		})
+	}
+}
+
+// withExpSIMD runs f with expSIMD set to on, restoring it afterwards.
+func withExpSIMD(on bool, f func()) {
+	old := expSIMD
+	expSIMD = on
+	defer func() { expSIMD = old }()
+	f()
+}
+
+// expTestValues returns arguments for expInto's SIMD test: the special
+// values and NaN payloads, the ends of the fast range (−708, 709) and
+// their neighbours, subnormals, the table's break points ±ulp, and random
+// values over the fast range, over [−40, 40] (the sigmoids' arguments) and
+// near 0, with the out-of-range ones scattered among them so that the
+// kernel's groups end at every position.
+func expTestValues(rnd *rand.Rand) []float64 {
+	vs := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(),
+		math.Float64frombits(0x7ff0000000000001), math.Float64frombits(0xfff8000000000123),
+		-708, 709, math.Nextafter(-708, 0), math.Nextafter(709, 0), math.Nextafter(-708, -1000),
+		math.Nextafter(709, 1000), -745.2, 710, 1e300, -1e300, 5e-324, -5e-324, 2.2250738585072014e-308,
+		math.MaxFloat32, -math.MaxFloat32, 88.72, -103.97, 1, -1}
+	for j := -512; j <= 512; j++ {
+		b := float64(j) * math.Ln2 / expN
+		vs = append(vs, b, math.Nextafter(b, math.Inf(1)), math.Nextafter(b, math.Inf(-1)))
+	}
+	for i := range 30000 {
+		switch i % 3 {
+		case 0:
+			vs = append(vs, -708+1417*rnd.Float64())
+		case 1:
+			vs = append(vs, 80*rnd.Float64()-40)
+		default:
+			vs = append(vs, (2*rnd.Float64()-1)*math.Ldexp(1, -rnd.IntN(60)))
+		}
+		if rnd.IntN(200) == 0 {
+			vs = append(vs, vs[rnd.IntN(26)]) // a special value among them
+		}
+	}
+	return vs
+}
+
+// TestExpSIMDBitIdentical requires expInto and activate's Sigmoid with
+// their AVX2 kernels (expSIMD) and with their scalar loops to give the same
+// bits, in float64 and in float32, on expTestValues and a million random
+// values, in blocks of every length from 0 to 67 at every offset (every
+// tail length, and every position of an out-of-range value in a group),
+// NaN payloads included.
+func TestExpSIMDBitIdentical(t *testing.T) {
+	if !expSIMD {
+		t.Skip("no AVX2 kernel on this CPU or build: expInto is its scalar loop")
+	}
+	rnd := rand.New(rand.NewPCG(12, 4))
+	vs := expTestValues(rnd)
+	vs32 := make([]float32, len(vs))
+	for i, v := range vs {
+		vs32[i] = float32(v)
+		if i%5 == 0 { // float32 arguments of every exponent and sign
+			vs32[i] = math.Float32frombits(rnd.Uint32())
+		}
+	}
+	for _, fn := range []string{"exp", "sigmoid"} {
+		t.Run(fn+"/float64", func(t *testing.T) { checkExpSIMD(t, fn, vs, rnd) })
+		t.Run(fn+"/float32", func(t *testing.T) { checkExpSIMD(t, fn, vs32, rnd) })
+	}
+}
+
+// checkExpSIMD is TestExpSIMDBitIdentical for one function and float type.
+func checkExpSIMD[T Float](t *testing.T, fn string, vs []T, rnd *rand.Rand) {
+	bits := func(v T) uint64 {
+		if unsafe.Sizeof(v) == 4 {
+			return uint64(math.Float32bits(float32(v)))
+		}
+		return math.Float64bits(float64(v))
+	}
+	f := func(z []T) { expInto(z) }
+	if fn == "sigmoid" {
+		f = func(z []T) { activate(Sigmoid, z) }
+	}
+	want := slices.Clone(vs)
+	withExpSIMD(false, func() { f(want) })
+	check := func(got []T, off int) {
+		t.Helper()
+		for i, g := range got {
+			if bits(want[off+i]) == bits(g) {
+				continue // (require.Equal on a million values takes a second)
+			}
+			require.Equal(t, bits(want[off+i]), bits(g),
+				"%s(%v) (bits %#x, element %d of a block of %d): SIMD %v, scalar %v",
+				fn, vs[off+i], bits(vs[off+i]), i, len(got), g, want[off+i])
+		}
+	}
+	for shift := range 4 {
+		for off, n := shift, 0; off < len(vs); off, n = off+n, (n+1)%68 {
+			got := slices.Clone(vs[off:min(off+n, len(vs))])
+			f(got)
+			check(got, off)
+		}
+	}
+	// In one call, with 2^20 more values uniform in [−1, 1], [−40, 40]
+	// and the fast range: a multiply-add fused in the kernel changes a few
+	// results in 10^5 (lo + hi·p, for one).
+	vs = slices.Clone(vs)
+	for _, r := range []float64{1, 40, 708} {
+		for range 1 << 20 / 3 {
+			vs = append(vs, T(r*(2*rnd.Float64()-1)))
+		}
+	}
+	want = slices.Clone(vs)
+	withExpSIMD(false, func() { f(want) })
+	got := slices.Clone(vs)
+	f(got)
+	check(got, 0)
+}
+
+// BenchmarkExpInto times expInto and activate's Sigmoid on n values in
+// [−8, 8], with the SIMD kernels (kernel=simd, where the CPU has them)
+// and with the scalar loops (kernel=scalar), in float64 and float32.
+func BenchmarkExpInto(b *testing.B) {
+	benchmarkExpInto[float64](b, "float64")
+	benchmarkExpInto[float32](b, "float32")
+}
+
+func benchmarkExpInto[T Float](b *testing.B, typ string) {
+	for _, fn := range []string{"exp", "sigmoid"} {
+		for _, n := range []int{4, 8, 12, 64} {
+			for _, simd := range []bool{true, false} {
+				if simd && !expSIMD {
+					continue
+				}
+				kernel := map[bool]string{true: "simd", false: "scalar"}[simd]
+				b.Run(fmt.Sprintf("func=%s/type=%s/n=%d/kernel=%s", fn, typ, n, kernel), func(b *testing.B) {
+					rnd := rand.New(rand.NewPCG(1, uint64(n)))
+					src := make([]T, n)
+					for i := range src {
+						src[i] = T(16*rnd.Float64() - 8)
+					}
+					z := make([]T, n)
+					b.ReportAllocs()
+					withExpSIMD(simd, func() {
+						for b.Loop() {
+							copy(z, src)
+							if fn == "exp" {
+								expInto(z)
+							} else {
+								activate(Sigmoid, z)
+							}
+						}
+					})
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/value")
+				})
+			}
+		}
 	}
 }

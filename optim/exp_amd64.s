@@ -1,0 +1,208 @@
+//go:build amd64 && !purego
+
+#include "go_asm.h"
+#include "textflag.h"
+
+// expAVX2 and expAVX2f32 (exp_amd64.go) are expInto's loop (exp.go) with
+// AVX2 and without FMA, four values to a vector: every multiply and add is
+// rounded on its own, with the operands and in the order of expInto, so
+// the results have the same bits. A group of four with a value outside
+// (−708, 709), or a NaN, ends the kernel (expInto's scalar loop finishes
+// from there, through math.Exp for those values). The table is looked up
+// as in wideTanhAVX2 (tanh_amd64.s): n is stored in the frame and the
+// entries (t.hi, t.lo) loaded in pairs at offsets from it.
+//
+// Registers: DI &z[0], CX the values' bytes, R10 the offset, R11 the
+// bytes of one group, R9 &expTab, AX BX DX SI table offsets; constants in
+// Y7–Y15, temporaries in Y0–Y5.
+
+// SETUP loads the constants: Y6 lo, Y7 hi, Y8 expInvLn2N, Y9 expShift,
+// Y10 expLn2HiN, Y11 expLn2LoN, Y12 1/6, Y13 1/2, Y14 1/120, Y15 1/24;
+// the bias is added from memory.
+#define SETUP \
+	LEAQ         ·expK(SB), R8 \
+	LEAQ         ·expTab(SB), R9 \
+	VBROADCASTSD expConsts_lo(R8), Y6 \
+	VBROADCASTSD expConsts_hi(R8), Y7 \
+	VBROADCASTSD ·expInvLn2N(SB), Y8 \
+	VBROADCASTSD expConsts_shift(R8), Y9 \
+	VBROADCASTSD ·expLn2HiN(SB), Y10 \
+	VBROADCASTSD ·expLn2LoN(SB), Y11 \
+	VBROADCASTSD expConsts_c6(R8), Y12 \
+	VBROADCASTSD expConsts_half(R8), Y13 \
+	VBROADCASTSD expConsts_c120(R8), Y14 \
+	VBROADCASTSD expConsts_c24(R8), Y15
+
+// EXP replaces the four values x in Y0 by e^x, or jumps to out if one of
+// them is outside (−708, 709) or a NaN: kd = x·N/ln 2 + shift, whose bits
+// are n; r = (x − (kd − shift)·hi) − (kd − shift)·lo; p = r + r2·(1/2 +
+// r/6) + r2·r2·(1/24 + r/120); e = scale·(t.hi + (t.lo + t.hi·p)),
+// t = expTab[n & 127], scale = 2^k, k = n >> 7 (sign extended from 52
+// bits).
+#define EXP \
+	VCMPPD       $0x1e, Y6, Y0, Y1 \        // x > −708 (false for NaN)
+	VCMPPD       $0x11, Y7, Y0, Y2 \        // x < 709 (false for NaN)
+	VANDPD       Y2, Y1, Y1 \
+	VMOVMSKPD    Y1, AX \
+	CMPL         AX, $15 \
+	JNE          out \
+	VMULPD       Y8, Y0, Y2 \               // x·N/ln 2
+	VADDPD       Y9, Y2, Y2 \               // kd, whose bits are n
+	VMOVUPD      Y2, 0(SP) \
+	VSUBPD       Y9, Y2, Y3 \               // kd − shift
+	VMULPD       Y10, Y3, Y4 \
+	VSUBPD       Y4, Y0, Y4 \               // x − kd·hi
+	VMULPD       Y11, Y3, Y3 \
+	VSUBPD       Y3, Y4, Y0 \               // r = (x − kd·hi) − kd·lo
+	MOVQ         0(SP), AX \
+	MOVQ         8(SP), BX \
+	MOVQ         16(SP), DX \
+	MOVQ         24(SP), SI \
+	ANDL         $127, AX \
+	ANDL         $127, BX \
+	ANDL         $127, DX \
+	ANDL         $127, SI \
+	SHLL         $4, AX \                   // the entries' offsets
+	SHLL         $4, BX \
+	SHLL         $4, DX \
+	SHLL         $4, SI \
+	VMULPD       Y12, Y0, Y3 \
+	VMULPD       Y0, Y0, Y1 \               // r2
+	VADDPD       Y13, Y3, Y3 \              // 0.5 + r·(1/6)
+	VMULPD       Y14, Y0, Y4 \
+	VMULPD       Y3, Y1, Y3 \               // r2·(…)
+	VADDPD       Y15, Y4, Y4 \              // 1/24 + r·(1/120)
+	VADDPD       Y3, Y0, Y3 \               // r + r2·(…)
+	VMULPD       Y1, Y1, Y1 \               // r2·r2
+	VMULPD       Y4, Y1, Y1 \               // r2·r2·(…)
+	VADDPD       Y1, Y3, Y0 \               // p
+	VMOVUPD      (R9)(AX*1), X4 \           // hi0 lo0
+	VMOVUPD      (R9)(BX*1), X5 \           // hi1 lo1
+	VINSERTF128  $1, (R9)(DX*1), Y4, Y4 \   // hi0 lo0 hi2 lo2
+	VINSERTF128  $1, (R9)(SI*1), Y5, Y5 \   // hi1 lo1 hi3 lo3
+	VUNPCKHPD    Y5, Y4, Y3 \               // t.lo
+	VUNPCKLPD    Y5, Y4, Y4 \               // t.hi
+	VMULPD       Y0, Y4, Y0 \               // hi·p
+	VADDPD       Y0, Y3, Y0 \               // lo + hi·p
+	VADDPD       Y0, Y4, Y0 \               // hi + (…)
+	VPSRLQ       $7, Y2, Y1 \               // scale's bits, (n>>7 + 1023) << 52:
+	VPBROADCASTQ expConsts_bias(R8), Y2 \   //   the low 12 bits before the shift
+	VPADDQ       Y2, Y1, Y1 \               //   are those of Go's k + 1023
+	VPSLLQ       $52, Y1, Y1 \
+	VMULPD       Y0, Y1, Y0                 // e
+
+// func expAVX2(z *float64, n int) int
+TEXT ·expAVX2(SB), NOSPLIT, $32-24
+	MOVQ z+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHLQ $3, CX
+	XORQ R10, R10
+	CMPQ R10, CX
+	JGE  done
+	SETUP
+
+loop:
+	VMOVUPD (DI)(R10*1), Y0
+	EXP
+	VMOVUPD Y0, (DI)(R10*1)
+	ADDQ    $32, R10
+	CMPQ    R10, CX
+	JLT     loop
+
+out:
+	VZEROUPPER
+
+done:
+	SHRQ $3, R10
+	MOVQ R10, ret+16(FP)
+	RET
+
+// func expAVX2f32(z *float32, n int) int
+TEXT ·expAVX2f32(SB), NOSPLIT, $32-24
+	MOVQ z+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHLQ $2, CX
+	XORQ R10, R10
+	CMPQ R10, CX
+	JGE  done
+	SETUP
+
+loop:
+	VCVTPS2PD  (DI)(R10*1), Y0  // exact
+	EXP
+	VCVTPD2PSY Y0, X0           // rounded to nearest, as Go's conversion
+	VMOVUPS    X0, (DI)(R10*1)
+	ADDQ       $16, R10
+	CMPQ       R10, CX
+	JLT        loop
+
+out:
+	VZEROUPPER
+
+done:
+	SHRQ $2, R10
+	MOVQ R10, ret+16(FP)
+	RET
+
+// func sigmoidAVX2(z *float64, n int) int
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $32-24
+	MOVQ z+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHLQ $3, CX
+	XORQ R10, R10
+	CMPQ R10, CX
+	JGE  done
+	SETUP
+
+loop:
+	VMOVUPD      (DI)(R10*1), Y0
+	VBROADCASTSD expConsts_sign(R8), Y1
+	VXORPD       Y1, Y0, Y0             // −v
+	EXP
+	VBROADCASTSD expConsts_one(R8), Y1
+	VADDPD       Y1, Y0, Y0             // 1 + e
+	VDIVPD       Y0, Y1, Y0             // 1/(1 + e)
+	VMOVUPD      Y0, (DI)(R10*1)
+	ADDQ         $32, R10
+	CMPQ         R10, CX
+	JLT          loop
+
+out:
+	VZEROUPPER
+
+done:
+	SHRQ $3, R10
+	MOVQ R10, ret+16(FP)
+	RET
+
+// func sigmoidAVX2f32(z *float32, n int) int
+TEXT ·sigmoidAVX2f32(SB), NOSPLIT, $32-24
+	MOVQ z+0(FP), DI
+	MOVQ n+8(FP), CX
+	SHLQ $2, CX
+	XORQ R10, R10
+	CMPQ R10, CX
+	JGE  done
+	SETUP
+
+loop:
+	VCVTPS2PD    (DI)(R10*1), Y0
+	VBROADCASTSD expConsts_sign(R8), Y1
+	VXORPD       Y1, Y0, Y0             // −v, exactly float64(−v)
+	EXP
+	VCVTPD2PSY   Y0, X0                 // e, rounded to float32
+	VBROADCASTSS expConsts_one32(R8), X1
+	VADDPS       X1, X0, X0             // 1 + e in float32
+	VDIVPS       X0, X1, X0             // 1/(1 + e) in float32
+	VMOVUPS      X0, (DI)(R10*1)
+	ADDQ         $16, R10
+	CMPQ         R10, CX
+	JLT          loop
+
+out:
+	VZEROUPPER
+
+done:
+	SHRQ $2, R10
+	MOVQ R10, ret+16(FP)
+	RET
