@@ -77,10 +77,10 @@ func activate[T Float](a Activation, z []T) {
 	case Sigmoid:
 		// sigmoid(v) = 1/(1 + exp(−v)), with the exponentials of the block
 		// in one call; where expSIMD is set (and z holds at least
-		// expVectorMin values), a kernel computes the groups of four up to
-		// the first one outside exp's fast range, with the same bits, and
-		// the loops below the rest.
-		if expSIMD && len(z) >= expVectorMin {
+		// sigmoidVectorMin values), a kernel computes the groups of four up
+		// to the first one outside exp's fast range, with the same bits,
+		// and the loops below the rest.
+		if expSIMD && len(z) >= sigmoidVectorMin {
 			z = z[sigmoidVector(z):]
 		}
 		for i, v := range z {

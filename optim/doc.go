@@ -24,6 +24,13 @@
 //     amd64 machine built with GOAMD64 v1 (the default), whatever its CPU;
 //     on GOAMD64=v3 or other architectures the compiler may fuse
 //     multiply-adds and the last bits may differ.
+//   - The exponential (expInto, exp.go) and the sigmoid built on it, in
+//     every layer and both float types, are separate multiplies and adds
+//     with no fusable pair. On amd64 with AVX2 assembly kernels
+//     (exp_amd64.s) compute blocks of at least 4 sigmoids or 8
+//     exponentials four at a time with the same operations in the same
+//     order, and Go computes the rest and every other case: the same bits,
+//     NaN payloads included (TestExpSIMDBitIdentical).
 //   - Wide layers (≥ 32 inputs and ≥ 8 neurons, float64) compute their
 //     three products (forward X·Wᵀ + b, backward Δ·W, weight gradient Δᵀ·X)
 //     as chains of fused multiply-adds in an order fixed by the definition

@@ -107,14 +107,20 @@ func expInto[T Float](z []T) {
 	}
 }
 
-// expVectorMin is the fewest values on which expInto and activate's
-// Sigmoid run their SIMD kernels. One group of four takes as long as its
-// chain of dependent operations, about as long as four scalar
-// exponentials side by side (BenchmarkExpInto: 25 against 23 ns for exp,
-// 32 against 32 for the sigmoid); from two groups on the groups overlap
-// and the kernels win (27 against 42 ns at 8 values, 93 against 302 at
-// 64).
+// expVectorMin is the fewest values on which expInto runs its SIMD kernel.
+// One group of four takes as long as its chain of dependent operations,
+// about as long as four scalar exponentials side by side
+// (BenchmarkExpInto: 25 against 23 ns); from two groups on the groups
+// overlap and the kernel wins (27 against 42 ns at 8 values, 93 against
+// 302 at 64).
 const expVectorMin = 8
+
+// sigmoidVectorMin is the fewest values on which activate's Sigmoid runs
+// its SIMD kernel: at four values it ties the scalar loops alone
+// (BenchmarkExpInto: 32 ns each), and in a Step, whose other work overlaps
+// its chain, it is faster (xor's Step, 2→2→1: 196 ns with its output's
+// four sigmoids in the kernel against 212 without).
+const sigmoidVectorMin = 4
 
 // expVector runs expInto's SIMD kernel on z's groups of four values and
 // returns the number of values it replaced (see expAVX2). len(z) ≥ 4.

@@ -67,7 +67,10 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 	careful := m.carefulLayer(0)
 	clear(g)
 	var sum, gb T
-	if act == Linear {
+	switch {
+	case act == Linear && nin == 1:
+		sum, g[0], gb = linearOne(X, Y, w[0], b, hasBias, scale)
+	case act == Linear:
 		// Sample by sample with the sum in a register, like sums1 but
 		// without the buffer: routing celsius through sums1 and a second
 		// loop made its Grad 50 % slower (A/B, n = 8).
@@ -90,7 +93,7 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 			}
 			gb += d
 		}
-	} else {
+	default:
 		for s0 := 0; s0 < n; s0 += m.block {
 			nb := min(m.block, n-s0)
 			block := X[s0*nin : (s0+nb)*nin]
@@ -195,4 +198,32 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 		grad[p.b] = gb
 	}
 	return sum / m.nk
+}
+
+// linearOne is gradPerceptron for a linear neuron with one input (the
+// tutorial's Celsius→Fahrenheit neuron) on the samples x, y: it returns
+// the sum of squared residuals and the gradient sums of the weight w and
+// the bias b (0 without one), with the operations and order of the general
+// linear loop. Its own function, so that every sum stays in a register:
+// there, summed in memory, each sample waited for the previous one's
+// store of g[0]; not inlined, so that gradPerceptron's other values do
+// not compete for its registers.
+//
+//go:noinline
+func linearOne[T Float](x, y []T, w, b T, hasBias bool, scale T) (sum, g, gb T) {
+	x = x[:len(y)]
+	for s, ys := range y {
+		xs := x[s]
+		var z T
+		z += w * xs
+		if hasBias {
+			z += b
+		}
+		r := z - ys
+		sum += r * r
+		d := scale * r * 1
+		g += d * xs
+		gb += d
+	}
+	return sum, g, gb
 }
