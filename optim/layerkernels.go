@@ -9,6 +9,53 @@ func sums1[T Float](z, w, bias, prev []T, nin int, neg bool) {
 	if hasBias {
 		b = bias[0]
 	}
+	switch nin {
+	case 1:
+		// Unrolled for the small neurons of the built-in problems
+		// (celsius's, xor's output, seed3's), with the same sums in the
+		// same order: the loop over w cost seed3's Grad a quarter of its
+		// time.
+		w0 := w[0]
+		for s := range z {
+			v := 0 + w0*prev[s]
+			if hasBias {
+				v += b
+			}
+			if neg {
+				v = -v
+			}
+			z[s] = v
+		}
+		return
+	case 2:
+		w0, w1 := w[0], w[1]
+		for s := range z {
+			in := prev[2*s : 2*s+2]
+			v := 0 + w0*in[0] + w1*in[1]
+			if hasBias {
+				v += b
+			}
+			if neg {
+				v = -v
+			}
+			z[s] = v
+		}
+		return
+	case 3:
+		w0, w1, w2 := w[0], w[1], w[2]
+		for s := range z {
+			in := prev[3*s : 3*s+3]
+			v := 0 + w0*in[0] + w1*in[1] + w2*in[2]
+			if hasBias {
+				v += b
+			}
+			if neg {
+				v = -v
+			}
+			z[s] = v
+		}
+		return
+	}
 	for s := range z {
 		in := prev[s*nin : s*nin+nin]
 		in = in[:len(w)]
