@@ -104,18 +104,19 @@ func gemmPacked(ws *gemmWork, m, n, k int, a []float64, ars, acs int, pb []float
 }
 
 // gemmMaxDim bounds every dimension and stride gemmFits accepts, so that
-// its products cannot overflow an int: (2^31)² + (2^31)² < 2^63.
+// its products cannot overflow an int64: (2^31)² + (2^31)² < 2^63.
 const gemmMaxDim = 1 << 31
 
 // gemmFits reports whether the rows×cols matrix M(i,j) = s[i·rs + j·cs]
 // lies within a slice of length n (rows, cols ≥ 1): its strides are not
 // negative, no dimension or stride is absurd, and its last element is an
-// index of s.
+// index of s. It computes in 64 bits, so on 32-bit architectures too.
 func gemmFits(rows, cols, rs, cs, n int) bool {
-	if rows > gemmMaxDim || cols > gemmMaxDim || uint(rs) > gemmMaxDim || uint(cs) > gemmMaxDim {
+	if uint64(rows) > gemmMaxDim || uint64(cols) > gemmMaxDim ||
+		uint64(uint(rs)) > gemmMaxDim || uint64(uint(cs)) > gemmMaxDim {
 		return false
 	}
-	return (rows-1)*rs+(cols-1)*cs < n
+	return int64(rows-1)*int64(rs)+int64(cols-1)*int64(cs) < int64(n)
 }
 
 const (

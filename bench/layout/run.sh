@@ -8,11 +8,12 @@
 # 5 % slower at the same commit, and one 16-byte heap allocation at init
 # seed3's 10 %). Comparing one build against one build then measures the
 # layout lottery, not the change. This script builds the optim test binary
-# of each commit with LAYOUTS different placements (layout l: l extra
-# 32-byte functions ahead of the generic code, 24·l bytes allocated at
-# init ahead of every heap object, and the Steps timed l frames deeper on
-# the stack, optimtest.StackDepthEnv; a commit older than that variable
-# ignores it), runs the
+# of each commit with LAYOUTS different placements (layout l: every
+# function of the binary in a random order, the linker's -randlayout=l+1,
+# l extra 32-byte functions ahead of the generic code, 24·l bytes
+# allocated at init ahead of every heap object, and the Steps timed l
+# frames deeper on the stack, optimtest.StackDepthEnv; a commit older than
+# that variable ignores it), runs the
 # binaries interleaved ROUNDS times, and pools each commit's runs over its
 # layouts, so benchstat compares the two commits' distributions over
 # layouts (Curtsinger & Berger, "STABILIZER: statistically sound
@@ -20,7 +21,9 @@
 # reason).
 #
 # Usage: bench/layout/run.sh OLD NEW [BENCH-REGEXP]   (commits; NEW may be "worktree")
-# Env:   LAYOUTS (4), ROUNDS (6), BENCHTIME (200ms), OUT (/tmp/optbench-layout)
+# Env:   LAYOUTS (4), ROUNDS (6), BENCHTIME (200ms), OUT (/tmp/optbench-layout),
+#        REUSE (set: keep the OLD binaries already in OUT, built for the same OLD and LAYOUTS;
+#        NEW is always rebuilt)
 # Output: $OUT/OLD.txt and $OUT/NEW.txt, then benchstat's comparison.
 set -euo pipefail
 old=${1:?usage: run.sh OLD NEW [BENCH-REGEXP]}
@@ -34,6 +37,9 @@ root=$(git rev-parse --show-toplevel)
 mkdir -p "$out"
 build() { # build REV NAME
 	local rev=$1 name=$2 src
+	if [ -n "${REUSE:-}" ] && [ -x "$out/$name-$((layouts - 1)).test" ]; then
+		return # REUSE=1: keep the binaries of an earlier run into the same OUT
+	fi
 	src=$(mktemp -d)
 	if [ "$rev" = worktree ]; then
 		cp -a "$root/." "$src/"
@@ -61,12 +67,12 @@ build() { # build REV NAME
 			echo "}"
 			echo "}"
 		} >"$src/optim/zz_layoutpad.go"
-		(cd "$src" && go test -c -o "$out/$name-$l.test" ./optim)
+		(cd "$src" && go test -c -ldflags="-randlayout=$((l + 1))" -o "$out/$name-$l.test" ./optim)
 	done
 	rm -rf "$src"
 }
 build "$old" old
-build "$new" new
+REUSE= build "$new" new
 : >"$out/old.txt"
 : >"$out/new.txt"
 for ((r = 0; r < rounds; r++)); do
