@@ -91,23 +91,33 @@
 	VPSLLQ       $52, Y1, Y1 \
 	VMULPD       Y0, Y1, Y0                 // e
 
+// ARGS loads the kernels' arguments: DI z, CX n's bytes (n << LOG), R10 0,
+// and compares R10 with CX.
+#define ARGS(LOG) \
+	MOVQ z+0(FP), DI \
+	MOVQ n+8(FP), CX \
+	SHLQ $LOG, CX \
+	XORQ R10, R10 \
+	CMPQ R10, CX
+
+// NEXT moves R10 to the next group of STEP bytes and loops while values
+// remain.
+#define NEXT(STEP) \
+	ADDQ STEP, R10 \
+	CMPQ R10, CX \
+	JLT  loop
+
 // func expAVX2(z *float64, n int) int
 TEXT ·expAVX2(SB), NOSPLIT, $32-24
-	MOVQ z+0(FP), DI
-	MOVQ n+8(FP), CX
-	SHLQ $3, CX
-	XORQ R10, R10
-	CMPQ R10, CX
-	JGE  done
+	ARGS(3)
+	JGE done
 	SETUP
 
 loop:
 	VMOVUPD (DI)(R10*1), Y0
 	EXP
 	VMOVUPD Y0, (DI)(R10*1)
-	ADDQ    $32, R10
-	CMPQ    R10, CX
-	JLT     loop
+	NEXT($32)
 
 out:
 	VZEROUPPER
@@ -119,12 +129,8 @@ done:
 
 // func expAVX2f32(z *float32, n int) int
 TEXT ·expAVX2f32(SB), NOSPLIT, $32-24
-	MOVQ z+0(FP), DI
-	MOVQ n+8(FP), CX
-	SHLQ $2, CX
-	XORQ R10, R10
-	CMPQ R10, CX
-	JGE  done
+	ARGS(2)
+	JGE done
 	SETUP
 
 loop:
@@ -132,9 +138,7 @@ loop:
 	EXP
 	VCVTPD2PSY Y0, X0           // rounded to nearest, as Go's conversion
 	VMOVUPS    X0, (DI)(R10*1)
-	ADDQ       $16, R10
-	CMPQ       R10, CX
-	JLT        loop
+	NEXT($16)
 
 out:
 	VZEROUPPER
@@ -146,12 +150,8 @@ done:
 
 // func sigmoidAVX2(z *float64, n int) int
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $32-24
-	MOVQ z+0(FP), DI
-	MOVQ n+8(FP), CX
-	SHLQ $3, CX
-	XORQ R10, R10
-	CMPQ R10, CX
-	JGE  done
+	ARGS(3)
+	JGE done
 	SETUP
 
 loop:
@@ -163,9 +163,7 @@ loop:
 	VADDPD       Y1, Y0, Y0             // 1 + e
 	VDIVPD       Y0, Y1, Y0             // 1/(1 + e)
 	VMOVUPD      Y0, (DI)(R10*1)
-	ADDQ         $32, R10
-	CMPQ         R10, CX
-	JLT          loop
+	NEXT($32)
 
 out:
 	VZEROUPPER
@@ -177,12 +175,8 @@ done:
 
 // func sigmoidAVX2f32(z *float32, n int) int
 TEXT ·sigmoidAVX2f32(SB), NOSPLIT, $32-24
-	MOVQ z+0(FP), DI
-	MOVQ n+8(FP), CX
-	SHLQ $2, CX
-	XORQ R10, R10
-	CMPQ R10, CX
-	JGE  done
+	ARGS(2)
+	JGE done
 	SETUP
 
 loop:
@@ -195,9 +189,7 @@ loop:
 	VADDPS       X1, X0, X0             // 1 + e in float32
 	VDIVPS       X0, X1, X0             // 1/(1 + e) in float32
 	VMOVUPS      X0, (DI)(R10*1)
-	ADDQ         $16, R10
-	CMPQ         R10, CX
-	JLT          loop
+	NEXT($16)
 
 out:
 	VZEROUPPER
