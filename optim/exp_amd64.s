@@ -12,9 +12,9 @@
 // as in wideTanhAVX2 (tanh_amd64.s): n is stored in the frame and the
 // entries (t.hi, t.lo) loaded in pairs at offsets from it.
 //
-// Registers: DI &z[0], CX the values' bytes, R10 the offset, R11 the
-// bytes of one group, R9 &expTab, AX BX DX SI table offsets; constants in
-// Y7–Y15, temporaries in Y0–Y5.
+// Registers: DI &z[0], CX the values' bytes, R10 the offset, R8 &expK,
+// R9 &expTab, AX BX DX SI table offsets; constants in Y6–Y15,
+// temporaries in Y0–Y5.
 
 // SETUP loads the constants: Y6 lo, Y7 hi, Y8 expInvLn2N, Y9 expShift,
 // Y10 expLn2HiN, Y11 expLn2LoN, Y12 1/6, Y13 1/2, Y14 1/120, Y15 1/24;

@@ -141,10 +141,10 @@ func expTestValues(rnd *rand.Rand) []float64 {
 
 // TestExpSIMDBitIdentical requires expInto and activate's Sigmoid with
 // their AVX2 kernels (expSIMD) and with their scalar loops to give the same
-// bits, in float64 and in float32, on expTestValues and a million random
-// values, in blocks of every length from 0 to 67 at every offset (every
-// tail length, and every position of an out-of-range value in a group),
-// NaN payloads included.
+// bits, in float64 and in float32: on expTestValues in blocks of every
+// length from 0 to 67, swept from four starting offsets (every tail
+// length, and every position of an out-of-range value in a group), NaN
+// payloads included, and in one call on a million random values.
 func TestExpSIMDBitIdentical(t *testing.T) {
 	if !expSIMD {
 		t.Skip("no AVX2 kernel on this CPU or build: expInto is its scalar loop")
@@ -161,6 +161,76 @@ func TestExpSIMDBitIdentical(t *testing.T) {
 	for _, fn := range []string{"exp", "sigmoid"} {
 		t.Run(fn+"/float64", func(t *testing.T) { checkExpSIMD(t, fn, vs, rnd) })
 		t.Run(fn+"/float32", func(t *testing.T) { checkExpSIMD(t, fn, vs32, rnd) })
+	}
+}
+
+// TestExpKernelCounts checks the number of values the SIMD kernels report
+// replaced: they must stop before the first group of four holding an
+// argument of exp outside (−708, 709), or a NaN, and take every group
+// before it; the ends of the range themselves are outside (there
+// math.Exp and the fast path agree, so no bit comparison would see a
+// kernel that took them).
+func TestExpKernelCounts(t *testing.T) {
+	if !expSIMD {
+		t.Skip("no AVX2 kernel on this CPU or build")
+	}
+	t.Run("float64", func(t *testing.T) { checkExpKernelCounts[float64](t) })
+	t.Run("float32", func(t *testing.T) { checkExpKernelCounts[float32](t) })
+}
+
+func checkExpKernelCounts[T Float](t *testing.T) {
+	nan := T(math.NaN())
+	in := func(x float64) T { // just inside, in T
+		if unsafe.Sizeof(T(0)) == 4 {
+			return T(math.Nextafter32(float32(x), 0))
+		}
+		return T(math.Nextafter(x, 0))
+	}
+	bits := func(v []T) []uint64 {
+		b := make([]uint64, len(v))
+		for i, f := range v {
+			b[i] = math.Float64bits(float64(f))
+		}
+		return b
+	}
+	lo, hi := T(-708), T(709)
+	cases := []struct {
+		name string
+		x    []T // exp's arguments (the sigmoid's are their negatives)
+		want int
+	}{
+		{"none", nil, 0},
+		{"−708 first", []T{lo, 0, 0, 0}, 0},
+		{"709 last", []T{0, 0, 0, hi}, 0},
+		{"just inside", []T{in(-708), 0, 1, in(709)}, 4},
+		{"NaN last", []T{0, 0, 0, nan}, 0},
+		{"+Inf", []T{0, T(math.Inf(1)), 0, 0}, 0},
+		{"second group", []T{0, 1, 2, 3, 4, lo, 6, 7}, 4},
+		{"third group", []T{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, nan}, 8},
+		{"all", []T{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 12},
+		{"a tail of 3", []T{0, 1, 2, 3, 4, 5, 6}, 4},
+	}
+	for _, c := range cases {
+		n := len(c.x) &^ 3
+		z := slices.Clone(c.x)
+		var got int
+		if unsafe.Sizeof(T(0)) == 8 {
+			got = expAVX2((*float64)(unsafe.Pointer(unsafe.SliceData(z))), n)
+		} else {
+			got = expAVX2f32((*float32)(unsafe.Pointer(unsafe.SliceData(z))), n)
+		}
+		assert.Equal(t, c.want, got, "exp: %s", c.name)
+		assert.Equal(t, bits(c.x[got:]), bits(z[got:]), "exp: %s: the values after the kernel's are left alone", c.name)
+		z = make([]T, len(c.x))
+		for i, v := range c.x {
+			z[i] = -v
+		}
+		if unsafe.Sizeof(T(0)) == 8 {
+			got = sigmoidAVX2((*float64)(unsafe.Pointer(unsafe.SliceData(z))), n)
+		} else {
+			got = sigmoidAVX2f32((*float32)(unsafe.Pointer(unsafe.SliceData(z))), n)
+		}
+		assert.Equal(t, c.want, got, "sigmoid: %s", c.name)
 	}
 }
 
@@ -196,14 +266,20 @@ func checkExpSIMD[T Float](t *testing.T, fn string, vs []T, rnd *rand.Rand) {
 			check(got, off)
 		}
 	}
-	// In one call, with 2^20 more values uniform in [−1, 1], [−40, 40]
-	// and the fast range: a multiply-add fused in the kernel changes a few
-	// results in 10^5 (lo + hi·p, for one).
-	vs = slices.Clone(vs)
-	for _, r := range []float64{1, 40, 708} {
+	// In one call on 2^20 values uniform in [−1, 1], [−40, 40] and the
+	// fast range, which the kernel computes whole (no special value ends
+	// it): a multiply-add fused in the kernel changes a few results in
+	// 10^5 (lo + hi·p, for one).
+	vs = nil
+	for _, r := range []float64{1, 40, 707} {
 		for range 1 << 20 / 3 {
 			vs = append(vs, T(r*(2*rnd.Float64()-1)))
 		}
+	}
+	if fn == "exp" {
+		require.Equal(t, len(vs)&^3, expVector(slices.Clone(vs)), "the kernel stopped early")
+	} else {
+		require.Equal(t, len(vs)&^3, sigmoidVector(slices.Clone(vs)), "the kernel stopped early")
 	}
 	want = slices.Clone(vs)
 	withExpSIMD(false, func() { f(want) })

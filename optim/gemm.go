@@ -112,8 +112,8 @@ const gemmMaxDim = 1 << 31
 // negative, no dimension or stride is absurd, and its last element is an
 // index of s. It computes in 64 bits, so on 32-bit architectures too.
 func gemmFits(rows, cols, rs, cs, n int) bool {
-	if uint64(rows) > gemmMaxDim || uint64(cols) > gemmMaxDim ||
-		uint64(uint(rs)) > gemmMaxDim || uint64(uint(cs)) > gemmMaxDim {
+	if rs < 0 || cs < 0 || uint64(rows) > gemmMaxDim || uint64(cols) > gemmMaxDim ||
+		uint64(rs) > gemmMaxDim || uint64(cs) > gemmMaxDim {
 		return false
 	}
 	return int64(rows-1)*int64(rs)+int64(cols-1)*int64(cs) < int64(n)

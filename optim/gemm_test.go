@@ -162,6 +162,14 @@ func BenchmarkGemm(b *testing.B) {
 // and on strides so large that the index arithmetic would overflow (they
 // would wrap into the slice and let the kernels read or write outside it).
 func TestGemmRefusesOutOfBounds(t *testing.T) {
+	// gemmFits itself, where a wrapped bound would let the others through
+	// (math.MinInt32 is 2^31 as a uint on 32-bit platforms).
+	for _, s := range []int{-1, math.MinInt32, math.MinInt, math.MaxInt} {
+		assert.False(t, gemmFits(2, 1, s, 1, 16), "row stride %d", s)
+		assert.False(t, gemmFits(1, 2, 1, s, 16), "column stride %d", s)
+	}
+	assert.True(t, gemmFits(2, 2, 8, 1, 10), "a 2×2 matrix with row stride 8 in 10 values")
+	assert.False(t, gemmFits(2, 2, 8, 1, 9), "… in 9")
 	a, b, c := make([]float64, 16), make([]float64, 16), make([]float64, 16)
 	pb := make([]float64, gemmPackedLen(4, 4))
 	huge := math.MaxInt/2 + 5 // 2^62 + 4 on 64-bit platforms
@@ -172,6 +180,7 @@ func TestGemmRefusesOutOfBounds(t *testing.T) {
 		{"short A", func() { gemm(nil, 4, 4, 5, a, 4, 1, b, 4, 1, c, 4) }},
 		{"short C", func() { gemm(nil, 5, 3, 1, a, 1, 1, b, 4, 1, c, 4) }},
 		{"negative stride", func() { gemm(nil, 2, 2, 2, a, -1, 1, b, 2, 1, c, 2) }},
+		{"most negative stride", func() { gemm(nil, 2, 2, 2, a, math.MinInt, 1, b, 2, 1, c, 2) }},
 		{"overflowing A stride", func() { gemm(nil, 4, 1, 1, a[:4:4], huge, 1, b, 1, 1, c, 1) }},
 		{"overflowing C stride", func() { gemm(nil, 4, 1, 1, a, 1, 1, b, 1, 1, c[:1:1], huge+4) }},
 		{"overflowing B stride", func() { gemm(nil, 1, 1, 4, a, 1, 1, b[:4:4], huge, 1, c, 1) }},

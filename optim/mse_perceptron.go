@@ -204,7 +204,9 @@ func (m *MSEOf[T]) gradPerceptron(grad, x []T) T {
 // tutorial's Celsius→Fahrenheit neuron) on the samples x, y: it returns
 // the sum of squared residuals and the gradient sums of the weight w and
 // the bias b (0 without one), with the operations and order of the general
-// linear loop. Its own function, so that every sum stays in a register:
+// linear loop on GOAMD64 v1 (the conversions keep the compiler from fusing
+// a product and a sum where it may, so that the loss at a fit is exactly
+// 0 there too). Its own function, so that every sum stays in a register:
 // there, summed in memory, each sample waited for the previous one's
 // store of g[0]; not inlined, so that gradPerceptron's other values do
 // not compete for its registers.
@@ -215,14 +217,14 @@ func linearOne[T Float](x, y []T, w, b T, hasBias bool, scale T) (sum, g, gb T) 
 	for s, ys := range y {
 		xs := x[s]
 		var z T
-		z += w * xs
+		z += T(w * xs)
 		if hasBias {
 			z += b
 		}
 		r := z - ys
 		sum += r * r
 		d := scale * r * 1
-		g += d * xs
+		g += T(d * xs)
 		gb += d
 	}
 	return sum, g, gb

@@ -10,7 +10,7 @@
 # layout lottery, not the change. This script builds the optim test binary
 # of each commit with LAYOUTS different placements (layout l: every
 # function of the binary in a random order, the linker's -randlayout=l+1,
-# l extra 32-byte functions ahead of the generic code, 24·l bytes
+# l extra 32-byte functions (more code to place), 24·l bytes
 # allocated at init ahead of every heap object, and the Steps timed l
 # frames deeper on the stack, optimtest.StackDepthEnv; a commit older than
 # that variable ignores it), runs the
@@ -22,8 +22,8 @@
 #
 # Usage: bench/layout/run.sh OLD NEW [BENCH-REGEXP]   (commits; NEW may be "worktree")
 # Env:   LAYOUTS (4), ROUNDS (6), BENCHTIME (200ms), OUT (/tmp/optbench-layout),
-#        REUSE (set: keep the OLD binaries already in OUT, built for the same OLD and LAYOUTS;
-#        NEW is always rebuilt)
+#        REUSE (set: keep the OLD binaries already in OUT when its stamp says they were built
+#        by this script for the same OLD and LAYOUTS; NEW is always rebuilt)
 # Output: $OUT/OLD.txt and $OUT/NEW.txt, then benchstat's comparison.
 set -euo pipefail
 old=${1:?usage: run.sh OLD NEW [BENCH-REGEXP]}
@@ -37,9 +37,13 @@ root=$(git rev-parse --show-toplevel)
 mkdir -p "$out"
 build() { # build REV NAME
 	local rev=$1 name=$2 src
-	if [ -n "${REUSE:-}" ] && [ -x "$out/$name-$((layouts - 1)).test" ]; then
-		return # REUSE=1: keep the binaries of an earlier run into the same OUT
+	local id=$rev
+	[ "$rev" = worktree ] || id=$(git -C "$root" rev-parse "$rev^{commit}")
+	local stamp="$id layouts=$layouts randlayout pads heap stack"
+	if [ -n "${REUSE:-}" ] && [ "$(cat "$out/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return # REUSE=1: the binaries of an earlier run into OUT, for the same REV and layouts
 	fi
+	rm -f "$out/$name.stamp"
 	src=$(mktemp -d)
 	if [ "$rev" = worktree ]; then
 		cp -a "$root/." "$src/"
@@ -70,6 +74,7 @@ build() { # build REV NAME
 		(cd "$src" && go test -c -ldflags="-randlayout=$((l + 1))" -o "$out/$name-$l.test" ./optim)
 	done
 	rm -rf "$src"
+	echo "$stamp" >"$out/$name.stamp"
 }
 build "$old" old
 REUSE= build "$new" new
