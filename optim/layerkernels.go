@@ -20,13 +20,7 @@ func sums1[T Float](z, w, bias, prev []T, nin int, neg bool) {
 		w0 := w[0]
 		for s := range z {
 			v := 0 + T(w0*prev[s])
-			if hasBias {
-				v += b
-			}
-			if neg {
-				v = -v
-			}
-			z[s] = v
+			z[s] = biasNeg(v, hasBias, b, neg)
 		}
 		return
 	case 2:
@@ -34,13 +28,7 @@ func sums1[T Float](z, w, bias, prev []T, nin int, neg bool) {
 		for s := range z {
 			in := prev[2*s : 2*s+2]
 			v := 0 + T(w0*in[0]) + T(w1*in[1])
-			if hasBias {
-				v += b
-			}
-			if neg {
-				v = -v
-			}
-			z[s] = v
+			z[s] = biasNeg(v, hasBias, b, neg)
 		}
 		return
 	case 3:
@@ -48,13 +36,7 @@ func sums1[T Float](z, w, bias, prev []T, nin int, neg bool) {
 		for s := range z {
 			in := prev[3*s : 3*s+3]
 			v := 0 + T(w0*in[0]) + T(w1*in[1]) + T(w2*in[2])
-			if hasBias {
-				v += b
-			}
-			if neg {
-				v = -v
-			}
-			z[s] = v
+			z[s] = biasNeg(v, hasBias, b, neg)
 		}
 		return
 	}
@@ -65,14 +47,20 @@ func sums1[T Float](z, w, bias, prev []T, nin int, neg bool) {
 		for i, wi := range w {
 			v += wi * in[i]
 		}
-		if hasBias {
-			v += b
-		}
-		if neg {
-			v = -v
-		}
-		z[s] = v
+		z[s] = biasNeg(v, hasBias, b, neg)
 	}
+}
+
+// biasNeg returns v + b if hasBias, then its negative if neg: the end of
+// every sums1 sum.
+func biasNeg[T Float](v T, hasBias bool, b T, neg bool) T {
+	if hasBias {
+		v += b
+	}
+	if neg {
+		v = -v
+	}
+	return v
 }
 
 // affine stores in z (nb×nout) the weighted sums w·in (+ bias) of the nb
