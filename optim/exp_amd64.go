@@ -44,15 +44,15 @@ func sigmoidAVX2f32(z *float32, n int) int
 // and expLn2LoN (which an init function sets, and which the kernels read
 // from them); the kernels find the fields through the offsets of go_asm.h.
 type expConsts struct {
-	shift               float64 // expShift
-	bias                uint64  // the exponent bias of float64
-	half, c6, c24, c120 float64 // expInto's polynomial
-	lo, hi              float64 // the fast range's ends, excluded
-	sign                uint64  // the sign bit
+	shift               float64    // expShift
+	bias                uint64     // the exponent bias of float64
+	half, c6, c24, c120 float64    // expInto's polynomial
+	lo, hi              [4]float64 // the fast range's ends, excluded, in four lanes
+	sign                uint64     // the sign bit
 	one                 float64
 	one32               float32
 }
 
 // expK are the values of expConsts, from the expressions of expInto.
-var expK = expConsts{shift: expShift, bias: 1023, half: 0.5, c6: 1.0 / 6, c24: 1.0 / 24, c120: 1.0 / 120, lo: -708, hi: 709,
+var expK = expConsts{shift: expShift, bias: 1023, half: 0.5, c6: 1.0 / 6, c24: 1.0 / 24, c120: 1.0 / 120, lo: [4]float64{-708, -708, -708, -708}, hi: [4]float64{709, 709, 709, 709},
 	sign: 1 << 63, one: 1, one32: 1}

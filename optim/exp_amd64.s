@@ -2,28 +2,30 @@
 
 #include "go_asm.h"
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // expAVX2 and expAVX2f32 (exp_amd64.go) are expInto's loop (exp.go) with
 // AVX2 and without FMA, four values to a vector: every multiply and add is
 // rounded on its own, with the operands and in the order of expInto, so
 // the results have the same bits. A group of four with a value outside
 // (−708, 709), or a NaN, ends the kernel (expInto's scalar loop finishes
-// from there, through math.Exp for those values). The table is looked up
-// as in wideTanhAVX2 (tanh_amd64.s): n is stored in the frame and the
-// entries (t.hi, t.lo) loaded in pairs at offsets from it.
+// from there, through math.Exp for those values). The polynomial and the
+// table are exp_amd64.h's, shared with wideTanhAVX2 (tanh_amd64.s): n is
+// stored in the frame and the entries (t.hi, t.lo) loaded in pairs at
+// offsets from it.
 //
 // Registers: DI &z[0], CX the values' bytes, R10 the offset, R8 &expK,
-// R9 &expTab, AX BX DX SI table offsets; constants in Y6–Y15,
+// R9 &expTab, AX BX DX SI table offsets; constants in Y7–Y15, kd in Y6,
 // temporaries in Y0–Y5.
 
-// SETUP loads the constants: Y6 lo, Y7 hi, Y8 expInvLn2N, Y9 expShift,
-// Y10 expLn2HiN, Y11 expLn2LoN, Y12 1/6, Y13 1/2, Y14 1/120, Y15 1/24;
-// the bias is added from memory.
+// SETUP loads the constants: Y7 the bias, Y8 expInvLn2N, Y9 expShift,
+// Y10 expLn2HiN, Y11 expLn2LoN, Y12 1/6, Y13 1/2, Y14 1/120, Y15 1/24; the
+// range's ends are compared from memory (expConsts.lo and hi, four lanes
+// each), and Y6 holds kd through the table.
 #define SETUP \
 	LEAQ         ·expK(SB), R8 \
 	LEAQ         ·expTab(SB), R9 \
-	VBROADCASTSD expConsts_lo(R8), Y6 \
-	VBROADCASTSD expConsts_hi(R8), Y7 \
+	VPBROADCASTQ expConsts_bias(R8), Y7 \
 	VBROADCASTSD ·expInvLn2N(SB), Y8 \
 	VBROADCASTSD expConsts_shift(R8), Y9 \
 	VBROADCASTSD ·expLn2HiN(SB), Y10 \
@@ -40,55 +42,25 @@
 // t = expTab[n & 127], scale = 2^k, k = n >> 7 (sign extended from 52
 // bits).
 #define EXP \
-	VCMPPD       $0x1e, Y6, Y0, Y1 \        // x > −708 (false for NaN)
-	VCMPPD       $0x11, Y7, Y0, Y2 \        // x < 709 (false for NaN)
+	VCMPPD       $0x1e, expConsts_lo(R8), Y0, Y1 \ // x > −708 (false for NaN)
+	VCMPPD       $0x11, expConsts_hi(R8), Y0, Y2 \ // x < 709 (false for NaN)
 	VANDPD       Y2, Y1, Y1 \
 	VMOVMSKPD    Y1, AX \
 	CMPL         AX, $15 \
 	JNE          out \
-	VMULPD       Y8, Y0, Y2 \               // x·N/ln 2
-	VADDPD       Y9, Y2, Y2 \               // kd, whose bits are n
-	VMOVUPD      Y2, 0(SP) \
-	VSUBPD       Y9, Y2, Y3 \               // kd − shift
+	VMULPD       Y8, Y0, Y6 \               // x·N/ln 2
+	VADDPD       Y9, Y6, Y6 \               // kd, whose bits are n
+	VMOVUPD      Y6, 0(SP) \
+	VSUBPD       Y9, Y6, Y3 \               // kd − shift
 	VMULPD       Y10, Y3, Y4 \
 	VSUBPD       Y4, Y0, Y4 \               // x − kd·hi
 	VMULPD       Y11, Y3, Y3 \
 	VSUBPD       Y3, Y4, Y0 \               // r = (x − kd·hi) − kd·lo
-	MOVQ         0(SP), AX \
-	MOVQ         8(SP), BX \
-	MOVQ         16(SP), DX \
-	MOVQ         24(SP), SI \
-	ANDL         $127, AX \
-	ANDL         $127, BX \
-	ANDL         $127, DX \
-	ANDL         $127, SI \
-	SHLL         $4, AX \                   // the entries' offsets
-	SHLL         $4, BX \
-	SHLL         $4, DX \
-	SHLL         $4, SI \
-	VMULPD       Y12, Y0, Y3 \
-	VMULPD       Y0, Y0, Y1 \               // r2
-	VADDPD       Y13, Y3, Y3 \              // 0.5 + r·(1/6)
-	VMULPD       Y14, Y0, Y4 \
-	VMULPD       Y3, Y1, Y3 \               // r2·(…)
-	VADDPD       Y15, Y4, Y4 \              // 1/24 + r·(1/120)
-	VADDPD       Y3, Y0, Y3 \               // r + r2·(…)
-	VMULPD       Y1, Y1, Y1 \               // r2·r2
-	VMULPD       Y4, Y1, Y1 \               // r2·r2·(…)
-	VADDPD       Y1, Y3, Y0 \               // p
-	VMOVUPD      (R9)(AX*1), X4 \           // hi0 lo0
-	VMOVUPD      (R9)(BX*1), X5 \           // hi1 lo1
-	VINSERTF128  $1, (R9)(DX*1), Y4, Y4 \   // hi0 lo0 hi2 lo2
-	VINSERTF128  $1, (R9)(SI*1), Y5, Y5 \   // hi1 lo1 hi3 lo3
-	VUNPCKHPD    Y5, Y4, Y3 \               // t.lo
-	VUNPCKLPD    Y5, Y4, Y4 \               // t.hi
-	VMULPD       Y0, Y4, Y0 \               // hi·p
-	VADDPD       Y0, Y3, Y0 \               // lo + hi·p
-	VADDPD       Y0, Y4, Y0 \               // hi + (…)
-	VPSRLQ       $7, Y2, Y1 \               // scale's bits, (n>>7 + 1023) << 52:
-	VPBROADCASTQ expConsts_bias(R8), Y2 \   //   the low 12 bits before the shift
-	VPADDQ       Y2, Y1, Y1 \               //   are those of Go's k + 1023
-	VPSLLQ       $52, Y1, Y1 \
+	EXPINDEX(0(SP), 8(SP), 16(SP), 24(SP)) \
+	EXPTABLE(Y12, Y13, Y14, Y15) \
+	VPSRLQ       $7, Y6, Y1 \               // scale's bits, (n>>7 + 1023) << 52:
+	VPADDQ       Y7, Y1, Y1 \               //   the low 12 bits before the shift
+	VPSLLQ       $52, Y1, Y1 \              //   are those of Go's k + 1023
 	VMULPD       Y0, Y1, Y0                 // e
 
 // ARGS loads the kernels' arguments: DI z, CX n's bytes (n << LOG), R10 0,

@@ -2,6 +2,7 @@
 
 #include "go_asm.h"
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // wideTanhAVX2 (tanh_amd64.go) is wideTanhGo (mse_wide.go) with AVX2 and
 // without FMA, four values to a vector: every multiply, add and divide is
@@ -60,38 +61,9 @@
 // extended from 52 bits). Constants: Y7 1/6, Y8 1/2, Y9 1/120, Y10 1/24,
 // Y11 1023.
 #define EXP(N, R) \
-	MOVQ        N+0(SP)(R10*1), AX \
-	MOVQ        N+8(SP)(R10*1), BX \
-	MOVQ        N+16(SP)(R10*1), DX \
-	MOVQ        N+24(SP)(R10*1), SI \
-	ANDL        $127, AX \
-	ANDL        $127, BX \
-	ANDL        $127, DX \
-	ANDL        $127, SI \
-	SHLL        $4, AX \                  // the entries' offsets
-	SHLL        $4, BX \
-	SHLL        $4, DX \
-	SHLL        $4, SI \
+	EXPINDEX(N+0(SP)(R10*1), N+8(SP)(R10*1), N+16(SP)(R10*1), N+24(SP)(R10*1)) \
 	VMOVUPD     R(SP)(R10*1), Y0 \        // r
-	VMULPD      Y7, Y0, Y2 \
-	VMULPD      Y0, Y0, Y1 \              // r2
-	VADDPD      Y8, Y2, Y2 \              // 0.5 + r·(1/6)
-	VMULPD      Y9, Y0, Y3 \
-	VMULPD      Y2, Y1, Y2 \              // r2·(…)
-	VADDPD      Y10, Y3, Y3 \             // 1/24 + r·(1/120)
-	VADDPD      Y2, Y0, Y2 \              // r + r2·(…)
-	VMULPD      Y1, Y1, Y1 \              // r2·r2
-	VMULPD      Y3, Y1, Y1 \              // r2·r2·(…)
-	VADDPD      Y1, Y2, Y0 \              // p
-	VMOVUPD     (R9)(AX*1), X4 \          // hi0 lo0
-	VMOVUPD     (R9)(BX*1), X5 \          // hi1 lo1
-	VINSERTF128 $1, (R9)(DX*1), Y4, Y4 \  // hi0 lo0 hi2 lo2
-	VINSERTF128 $1, (R9)(SI*1), Y5, Y5 \  // hi1 lo1 hi3 lo3
-	VUNPCKHPD   Y5, Y4, Y3 \              // t.lo
-	VUNPCKLPD   Y5, Y4, Y4 \              // t.hi
-	VMULPD      Y0, Y4, Y0 \              // hi·p
-	VADDPD      Y0, Y3, Y0 \              // lo + hi·p
-	VADDPD      Y0, Y4, Y0 \              // hi + (…)
+	EXPTABLE(Y7, Y8, Y9, Y10) \
 	VMOVUPD     N(SP)(R10*1), Y1 \
 	VPSRLQ      $7, Y1, Y1 \              // scale's bits, (n>>7 + 1023) << 52:
 	VPADDQ      Y11, Y1, Y1 \             //   the low 12 bits before the shift
