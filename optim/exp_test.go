@@ -236,36 +236,13 @@ func checkExpKernelCounts[T Float](t *testing.T) {
 
 // checkExpSIMD is TestExpSIMDBitIdentical for one function and float type.
 func checkExpSIMD[T Float](t *testing.T, fn string, vs []T, rnd *rand.Rand) {
-	bits := func(v T) uint64 {
-		if unsafe.Sizeof(v) == 4 {
-			return uint64(math.Float32bits(float32(v)))
-		}
-		return math.Float64bits(float64(v))
-	}
 	f := func(z []T) { expInto(z) }
 	if fn == "sigmoid" {
 		f = func(z []T) { activate(Sigmoid, z) }
 	}
 	want := slices.Clone(vs)
 	withExpSIMD(false, func() { f(want) })
-	check := func(got []T, off int) {
-		t.Helper()
-		for i, g := range got {
-			if bits(want[off+i]) == bits(g) {
-				continue // (require.Equal on a million values takes a second)
-			}
-			require.Equal(t, bits(want[off+i]), bits(g),
-				"%s(%v) (bits %#x, element %d of a block of %d): SIMD %v, scalar %v",
-				fn, vs[off+i], bits(vs[off+i]), i, len(got), g, want[off+i])
-		}
-	}
-	for shift := range 4 {
-		for off, n := shift, 0; off < len(vs); off, n = off+n, (n+1)%68 {
-			got := slices.Clone(vs[off:min(off+n, len(vs))])
-			f(got)
-			check(got, off)
-		}
-	}
+	sweepBlocks(t, fn, vs, want, f)
 	// In one call on 2^20 values uniform in [−1, 1], [−40, 40] and the
 	// fast range, which the kernel computes whole (no special value ends
 	// it): a multiply-add fused in the kernel changes a few results in
@@ -285,7 +262,45 @@ func checkExpSIMD[T Float](t *testing.T, fn string, vs []T, rnd *rand.Rand) {
 	withExpSIMD(false, func() { f(want) })
 	got := slices.Clone(vs)
 	f(got)
-	check(got, 0)
+	requireKernelBits(t, fn, vs, want, got, 0)
+}
+
+// floatBits returns the bits of v in its own width.
+func floatBits[T Float](v T) uint64 {
+	if unsafe.Sizeof(v) == 4 {
+		return uint64(math.Float32bits(float32(v)))
+	}
+	return math.Float64bits(float64(v))
+}
+
+// requireKernelBits requires got, the SIMD path's results for the arguments
+// in[off:off+len(got)], to have the bits of want[off:…], the portable
+// path's, naming the function fn and the first differing element.
+func requireKernelBits[T Float](t *testing.T, fn string, in, want, got []T, off int) {
+	t.Helper()
+	for i, g := range got {
+		if floatBits(want[off+i]) == floatBits(g) {
+			continue // (require.Equal on a million values takes a second)
+		}
+		require.Equal(t, floatBits(want[off+i]), floatBits(g),
+			"%s(%v) (bits %#x, element %d of a block of %d): SIMD %v, portable %v",
+			fn, in[off+i], floatBits(in[off+i]), i, len(got), g, want[off+i])
+	}
+}
+
+// sweepBlocks runs f, a SIMD path, on copies of the blocks of vs of every
+// length from 0 to 67 in turn, swept from four starting offsets (so that
+// every tail length of a kernel's vectors meets every position), and
+// requires the bits of want, the portable path's results on vs.
+func sweepBlocks[T Float](t *testing.T, fn string, vs, want []T, f func([]T)) {
+	t.Helper()
+	for shift := range 4 {
+		for off, n := shift, 0; off < len(vs); off, n = off+n, (n+1)%68 {
+			got := slices.Clone(vs[off:min(off+n, len(vs))])
+			f(got)
+			requireKernelBits(t, fn, vs, want, got, off)
+		}
+	}
 }
 
 // BenchmarkExpInto times expInto and activate's Sigmoid on n values in

@@ -278,22 +278,9 @@ func TestWideTanhSIMDBitIdentical(t *testing.T) {
 	wideTanhGo(want, make([]float64, len(want)))
 	check := func(got []float64, off int) {
 		t.Helper()
-		for i, g := range got {
-			if math.Float64bits(want[off+i]) == math.Float64bits(g) {
-				continue // (require.Equal on a million values takes a second)
-			}
-			require.Equal(t, math.Float64bits(want[off+i]), math.Float64bits(g),
-				"tanh(%v) (bits %#x, element %d of a block of %d): SIMD %v, portable %v",
-				vs[off+i], math.Float64bits(vs[off+i]), i, len(got), g, want[off+i])
-		}
+		requireKernelBits(t, "tanh", vs, want, got, off)
 	}
-	for shift := range 4 {
-		for off, n := shift, 0; off < len(vs); off, n = off+n, (n+1)%68 {
-			got := slices.Clone(vs[off:min(off+n, len(vs))])
-			wideTanhInto(got, nil)
-			check(got, off)
-		}
-	}
+	sweepBlocks(t, "tanh", vs, want, func(z []float64) { wideTanhInto(z, nil) })
 	// Around the ends of the kernel's chunks of 128 values.
 	for _, n := range []int{124, 127, 128, 129, 132, 255, 256, 257, 260, 383, 384, 388, 1001} {
 		off := rnd.IntN(len(vs) - n)
